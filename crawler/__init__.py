@@ -1,0 +1,3 @@
+"""Crawl Báo Thanh Hóa's party-building news into SQLite, with the figures it reports."""
+
+__version__ = "0.1.0"

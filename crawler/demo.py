@@ -1,0 +1,84 @@
+"""The offline demo: serve the bundled sample site on 127.0.0.1, crawl it, summarize the database."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from crawler.sampleserver import PROJECT_ROOT, SAMPLE_SITE, serve
+from crawler.storage import open_database
+
+# The local server is ours: no delay, no throttling. The defaults in settings.py stay polite.
+LOCAL_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def crawl_command(
+    base_url: str,
+    db_path: str | Path,
+    *,
+    spider_args: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
+) -> list[str]:
+    """The `scrapy crawl` command line for a crawl of a local copy of the site."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "baothanhhoa", "-a", f"base_url={base_url}"]
+    for key, value in (spider_args or {}).items():
+        cmd += ["-a", f"{key}={value}"]
+    for key, value in {**LOCAL_SETTINGS, "SQLITE_DB": str(db_path), **(settings or {})}.items():
+        cmd += ["-s", f"{key}={value}"]
+    return cmd
+
+
+def summary(db_path: str | Path) -> str:
+    db = open_database(db_path)
+    try:
+        lines = [f"database: {db_path}"]
+        run = next(db.query("select * from crawl_runs order by id desc limit 1"), None)
+        if run:
+            lines.append(
+                f"last run #{run['id']}: {run['finish_reason']}, {run['pages']} pages, "
+                f"{run['articles_new']} new, {run['articles_changed']} changed, "
+                f"{run['articles_unchanged']} unchanged, {run['articles_duplicate']} duplicate links, "
+                f"{run['errors']} errors"
+            )
+        lines.append(f"articles: {db['articles'].count}")
+        for row in db.query("select extraction_status, count(*) n from articles group by 1 order by 2 desc"):
+            lines.append(f"  {row['extraction_status']}: {row['n']}")
+        for name in ("figures", "documents"):
+            if db[name].exists():
+                lines.append(f"{name}: {db[name].count}")
+        lines.append("newest articles:")
+        for row in db.query("select id, published_at, title from articles order by published_at desc limit 5"):
+            lines.append(
+                f"  {row['published_at'][:10] if row['published_at'] else '?':10}  {row['id']}  {row['title']}"
+            )
+        return "\n".join(lines)
+    finally:
+        db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Crawl the bundled sample site into SQLite and summarize it.")
+    parser.add_argument("--db", default=str(PROJECT_ROOT / "data" / "demo.db"), help="database (default data/demo.db)")
+    parser.add_argument(
+        "--site", type=Path, default=SAMPLE_SITE, help="folder of pages to serve (default sample_site/)"
+    )
+    parser.add_argument("--sections", default="xay-dung-dang,chinh-tri", help="sections to crawl")
+    args = parser.parse_args(argv)
+    with serve(args.site) as (base_url, state):
+        print(f"serving {args.site} at {base_url}", flush=True)
+        cmd = crawl_command(base_url, args.db, spider_args={"sections": args.sections})
+        result = subprocess.run(cmd, cwd=PROJECT_ROOT, check=False)
+        print(f"crawl exit status {result.returncode}; the server answered {len(state.requests)} requests")
+    print(summary(args.db))
+    return result.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""Site layouts: one module of selector constants per layout, and a way to tell which one a page uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsel import Selector
+
+
+@dataclass(frozen=True)
+class Layout:
+    """CSS selectors of one article layout; an empty string means the layout has no such element."""
+
+    name: str
+    detect: str
+    title: str
+    date: str
+    lead: str
+    body: str
+    author: str
+    section: str
+    tags: str
+    image: str
+    image_caption: str
+    encoded_body: str
+    # Elements inside the body that are not the article (captions, inline boxes, scripts).
+    body_exclude: str
+
+
+def detect_layout(sel: Selector) -> Layout | None:
+    from crawler.layouts import current, legacy
+
+    for layout in (current.LAYOUT, legacy.LAYOUT):
+        if sel.css(layout.detect):
+            return layout
+    return None

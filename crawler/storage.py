@@ -1,0 +1,192 @@
+"""SQLite storage with sqlite-utils: the schema, and small functions that write one batch at a time.
+
+Every write goes through `Database.atomic()`, so a batch is stored whole or not at all; the database
+runs in WAL mode so Datasette or sqlite-utils can read it while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.items import ARTICLE_FIELDS
+
+HASHED_FIELDS = ("title", "lead", "body", "author", "published_at", "section", "tags", "image_url", "image_caption")
+
+ARTICLE_COLUMNS: dict[str, type] = {
+    "id": str,
+    "url": str,
+    "section": str,
+    "title": str,
+    "lead": str,
+    "body": str,
+    "author": str,
+    "published_at": str,
+    "tags": str,
+    "image_url": str,
+    "image_caption": str,
+    "content_hash": str,
+    "extraction_status": str,
+    "first_seen_at": str,
+    "last_crawled_at": str,
+}
+VERSION_COLUMNS: dict[str, type] = {
+    "article_id": str,
+    "run_id": int,
+    "replaced_at": str,
+    **{k: v for k, v in ARTICLE_COLUMNS.items() if k not in ("id", "first_seen_at")},
+}
+RUN_COLUMNS: dict[str, type] = {
+    "id": int,
+    "spider": str,
+    "started_at": str,
+    "finished_at": str,
+    "arguments": str,
+    "finish_reason": str,
+    "pages": int,
+    "articles_new": int,
+    "articles_changed": int,
+    "articles_unchanged": int,
+    "articles_duplicate": int,
+    "articles_incomplete": int,
+    "errors": int,
+}
+
+
+class StorageError(Exception):
+    """The database cannot be opened or written as this project needs."""
+
+
+class NotADatabaseError(StorageError):
+    """The path holds a file that is not an SQLite database: we never overwrite it."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def content_hash(article: Mapping[str, Any]) -> str:
+    """A digest of what a reader sees, so a rerun can tell a corrected article from an unchanged one."""
+    payload = json.dumps({k: article.get(k) for k in HASHED_FIELDS}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def open_database(path: str | Path, *, wal: bool = True) -> Database:
+    """Open (creating if needed) a crawl database with its schema in place."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = Database(path if str(path) != ":memory:" else None, memory=str(path) == ":memory:")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 10000")
+        if wal and str(path) != ":memory:":
+            db.enable_wal()
+        ensure_schema(db)
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabaseError(f"{path}: not a usable SQLite database ({exc})") from exc
+    return db
+
+
+def ensure_schema(db: Database) -> None:
+    """Create what is missing; never drop or rewrite what is there."""
+    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"id"}, if_not_exists=True)
+    db["article_versions"].create(
+        {"id": int, **VERSION_COLUMNS}, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
+    )
+    db["crawl_runs"].create(RUN_COLUMNS, pk="id", if_not_exists=True)
+    db["articles"].create_index(["published_at"], if_not_exists=True)
+    db["articles"].create_index(["section"], if_not_exists=True)
+    db["articles"].create_index(["extraction_status"], if_not_exists=True)
+    db["article_versions"].create_index(["article_id"], if_not_exists=True)
+
+
+def article_row(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The `articles` columns of an item, lists as JSON text."""
+    row = {k: item.get(k) for k in ARTICLE_FIELDS}
+    tags = row.get("tags") or []
+    row["tags"] = tags if isinstance(tags, str) else json.dumps(list(tags), ensure_ascii=False)
+    row["content_hash"] = item.get("content_hash") or content_hash(item)
+    row["extraction_status"] = item.get("extraction_status") or "ok"
+    return row
+
+
+@dataclass
+class SaveResult:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def save_articles(
+    db: Database, items: Iterable[Mapping[str, Any]], *, run_id: int | None = None, now: str | None = None
+) -> SaveResult:
+    """Upsert a batch of articles in one transaction, keeping the previous version of changed ones."""
+    now = now or utc_now()
+    rows = [article_row(item) for item in items]
+    result = SaveResult()
+    if not rows:
+        return result
+    ids = [r["id"] for r in rows]
+    placeholders = ",".join("?" * len(ids))
+    existing = {r["id"]: r for r in db.query(f"select * from articles where id in ({placeholders})", ids)}
+    versions = []
+    with db.atomic():
+        for row in rows:
+            old = existing.get(row["id"])
+            if old is None:
+                row["first_seen_at"] = now
+                result.new.append(row["id"])
+            else:
+                row["first_seen_at"] = old["first_seen_at"] or now
+                if old["content_hash"] == row["content_hash"]:
+                    result.unchanged.append(row["id"])
+                else:
+                    result.changed.append(row["id"])
+                    version = {k: old[k] for k in VERSION_COLUMNS if k in old}
+                    versions.append({**version, "article_id": old["id"], "run_id": run_id, "replaced_at": now})
+            row["last_crawled_at"] = now
+            existing[row["id"]] = row
+        db["articles"].upsert_all(rows, pk="id", alter=False)
+        if versions:
+            db["article_versions"].insert_all(versions)
+    return result
+
+
+def start_run(db: Database, *, spider: str, arguments: Mapping[str, Any], now: str | None = None) -> int:
+    with db.atomic():
+        table = db["crawl_runs"].insert(
+            {
+                "spider": spider,
+                "started_at": now or utc_now(),
+                "arguments": json.dumps(dict(arguments), ensure_ascii=False, sort_keys=True),
+            }
+        )
+    return int(table.last_pk)
+
+
+def finish_run(db: Database, run_id: int, *, now: str | None = None, **values: Any) -> None:
+    unknown = set(values) - set(RUN_COLUMNS)
+    if unknown:
+        raise StorageError(f"crawl_runs has no column(s) {sorted(unknown)}")
+    with db.atomic():
+        db["crawl_runs"].update(run_id, {"finished_at": now or utc_now(), **values})
+
+
+def stored_hashes(db: Database, ids: Iterable[str]) -> dict[str, str]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    placeholders = ",".join("?" * len(ids))
+    return {
+        r["id"]: r["content_hash"]
+        for r in db.query(f"select id, content_hash from articles where id in ({placeholders})", ids)
+    }

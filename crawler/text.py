@@ -1,0 +1,75 @@
+"""Text cleaning shared by the loader, the figure extractor and the tests.
+
+Pages arrive as UTF-8, Windows-1258 (tone marks as separate combining characters) or NFD text,
+often with non-breaking and zero-width spaces; everything stored is NFC with plain spaces so that
+the same article always hashes, searches and matches the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+# Spaces that look like a space but are not one: folded to U+0020.
+_SPACE_LIKE = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Characters with no visible width: dropped.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_TRANSLATE = {ord(c): " " for c in _SPACE_LIKE} | {ord(c): None for c in _INVISIBLE}
+VN_TZ = timezone(timedelta(hours=7))
+_WS_RE = re.compile(r"\s+")
+_LEAD_PREFIX_RE = re.compile(r"^\(\s*baothanhhoa\.vn\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
+_DATE_RE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\D{1,5}(?P<H>\d{1,2})[:h](?P<M>\d{2}))?")
+
+
+def normalize(text: str) -> str:
+    """NFC with space-like characters folded, but line structure kept."""
+    return unicodedata.normalize("NFC", text.translate(_TRANSLATE))
+
+
+def clean_text(text: str | None) -> str:
+    """One line of clean text: NFC, folded spaces, collapsed whitespace, stripped."""
+    if not text:
+        return ""
+    return _WS_RE.sub(" ", normalize(text)).strip()
+
+
+def strip_lead_prefix(text: str) -> str:
+    """Drop the "(Baothanhhoa.vn) - " byline that opens every lead and teaser."""
+    return _LEAD_PREFIX_RE.sub("", text, count=1)
+
+
+def is_teaser(text: str) -> bool:
+    """Teasers of other articles open with the same prefix as a lead."""
+    return bool(_LEAD_PREFIX_RE.match(text))
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def parse_vn_datetime(text: str | None) -> str | None:
+    """ "Thứ Hai, 05/04/2021 08:15" or "29/03/2021 | 09:30" → ISO 8601 in Vietnam time (+07:00)."""
+    if not text:
+        return None
+    m = _DATE_RE.search(clean_text(text))
+    if not m:
+        return None
+    d, mo, y = int(m["d"]), int(m["m"]), int(m["y"])
+    hh, mm = int(m["H"] or 0), int(m["M"] or 0)
+    if not (1 <= d <= 31 and 1 <= mo <= 12 and hh < 24 and mm < 60):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}T{hh:02d}:{mm:02d}:00+07:00"
+
+
+def normalize_iso_datetime(text: str | None) -> str | None:
+    """Metadata dates as ISO 8601 in Vietnam time; a date without an offset is Vietnam time."""
+    if not text:
+        return None
+    try:
+        dt = datetime.fromisoformat(clean_text(text))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=VN_TZ)
+    return dt.astimezone(VN_TZ).replace(microsecond=0).isoformat()

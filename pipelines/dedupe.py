@@ -1,0 +1,28 @@
+"""Store each article once per run, and fingerprint its content so later runs can tell changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.storage import content_hash
+
+
+class DedupePipeline:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DedupePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        article_id = str(item["id"])
+        if article_id in self.seen:
+            self.stats.inc_value("pipeline/dedupe/dropped")
+            raise DropItem(f"article {article_id} was already scraped in this run")
+        self.seen.add(article_id)
+        item["content_hash"] = content_hash(item)
+        return item

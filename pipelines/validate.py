@@ -1,0 +1,39 @@
+"""Give every article an `extraction_status` instead of dropping incomplete ones silently.
+
+An article without title or body is still stored, so it can be found and re-crawled:
+`select id, url from articles where extraction_status != 'ok'`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+
+def extraction_status(article: Mapping[str, Any]) -> str:
+    """`ok`, `needs_rendering` (body written by script), or `missing_<field>[_<field>]`."""
+    if not article.get("id"):
+        return "missing_id"
+    missing = [name for name in ("title", "body") if not article.get(name)]
+    if not article.get("body") and article.get("body_encoded"):
+        return "needs_rendering"
+    return "missing_" + "_".join(missing) if missing else "ok"
+
+
+class ValidatePipeline:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ValidatePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        status = extraction_status(item)
+        self.stats.inc_value(f"pipeline/validate/{status}")
+        if status == "missing_id":
+            raise DropItem(f"no article id could be found for {item.get('url')!r}")
+        item["extraction_status"] = status
+        return item

@@ -1,0 +1,212 @@
+"""The spider for baothanhhoa.vn: section pages (paginated) → article pages → ArticleItem."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from crawler.layouts import section as section_layout
+from crawler.loaders import load_article
+from crawler.sections import DEFAULT_SECTIONS, KNOWN_SECTIONS
+from crawler.urls import article_id, section_url, strip_tracking
+
+DEFAULT_BASE_URL = "https://baothanhhoa.vn"
+SITE_HOSTS = {"baothanhhoa.vn", "www.baothanhhoa.vn"}
+DEFAULT_MAX_PAGES = 5
+
+
+class SpiderArgumentError(ValueError):
+    """A spider argument that cannot be used; the message names every bad value."""
+
+
+def _parse_base_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SpiderArgumentError(f"base_url must be an http(s) URL of the site root, got {value!r}")
+    return urlunsplit((parts.scheme, parts.netloc, "", "", "")).rstrip("/")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").replace("\n", ",").split(",") if v.strip()]
+
+
+class BaothanhhoaSpider(scrapy.Spider):
+    """Crawl the party-building section(s), or just the articles given with `urls`/`urls_file`.
+
+    Arguments (-a NAME=VALUE):
+      base_url   site root (default https://baothanhhoa.vn); tests and the demo use a local copy
+      sections   comma-separated section slugs (default: xay-dung-dang)
+      max_pages  listing pages to follow per section through rel=next (default 5)
+      urls       comma-separated article URLs: fetch just these
+      urls_file  a file with one article URL a line (# starts a comment)
+    """
+
+    name = "baothanhhoa"
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        sections: str | None = None,
+        max_pages: str | int = DEFAULT_MAX_PAGES,
+        urls: str | None = None,
+        urls_file: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.base_url = _parse_base_url(base_url)
+        self.base_host = urlsplit(self.base_url).hostname or ""
+        self.allowed_domains = [self.base_host]
+        self.sections = self._parse_sections(sections)
+        self.max_pages = self._parse_max_pages(max_pages)
+        entries = _split(urls)
+        if urls_file:
+            entries += self._read_urls_file(urls_file)
+        self.article_urls = self._parse_article_urls(entries)
+        self.arguments = {
+            "base_url": self.base_url,
+            "sections": ",".join(self.sections),
+            "max_pages": self.max_pages,
+            "urls": self.article_urls,
+        }
+        self._requested_ids: set[str] = set()
+
+    # -- arguments -------------------------------------------------------------------------
+
+    @classmethod
+    def check_arguments(cls, **kwargs: str) -> None:
+        """Raise SpiderArgumentError for bad arguments without starting a crawl."""
+        cls(**kwargs)
+
+    @staticmethod
+    def _parse_sections(value: str | None) -> list[str]:
+        sections = _split(value) or list(DEFAULT_SECTIONS)
+        unknown = [s for s in sections if s not in KNOWN_SECTIONS]
+        if unknown:
+            raise SpiderArgumentError(
+                f"unknown section slug(s): {', '.join(unknown)}; known: {', '.join(sorted(KNOWN_SECTIONS))}"
+            )
+        return list(dict.fromkeys(sections))
+
+    @staticmethod
+    def _parse_max_pages(value: str | int) -> int:
+        try:
+            pages = int(str(value).strip())
+        except ValueError:
+            raise SpiderArgumentError(f"max_pages must be a whole number ≥ 1, got {value!r}") from None
+        if pages < 1:
+            raise SpiderArgumentError(f"max_pages must be a whole number ≥ 1, got {value!r}")
+        return pages
+
+    @staticmethod
+    def _read_urls_file(path: str) -> list[str]:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpiderArgumentError(f"urls_file {path!r} cannot be read: {exc}") from None
+        return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+    def _parse_article_urls(self, entries: Iterable[str]) -> list[str]:
+        good, bad = [], []
+        for entry in entries:
+            url = self._rebase(entry)
+            if url is None:
+                bad.append(f"{entry!r} (not an http(s) article URL of {self.base_host})")
+            else:
+                good.append(url)
+        if bad:
+            raise SpiderArgumentError("rejected urls: " + "; ".join(bad))
+        return list(dict.fromkeys(good))
+
+    def _rebase(self, entry: str) -> str | None:
+        """An article URL of the site, moved onto base_url; None when it is not one."""
+        try:
+            parts = urlsplit(entry)
+            port = parts.port
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+            return None
+        base = urlsplit(self.base_url)
+        same_site = parts.hostname in SITE_HOSTS and port is None
+        same_base = parts.hostname == base.hostname and port == base.port
+        if not (same_site or same_base) or article_id(entry) is None:
+            return None
+        return strip_tracking(urlunsplit((base.scheme, base.netloc, parts.path, parts.query, "")))
+
+    # -- crawling --------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.article_urls:
+            for url in self.article_urls:
+                request = self.article_request(url)
+                if request is not None:
+                    yield request
+            return
+        for section in self.sections:
+            yield scrapy.Request(
+                section_url(self.base_url, section),
+                callback=self.parse_section,
+                cb_kwargs={"section": section, "page": 1},
+            )
+
+    def article_request(self, url: str) -> scrapy.Request | None:
+        """One request per article id, whatever URL scheme or tracking parameters name it."""
+        url = strip_tracking(url)
+        aid = article_id(url)
+        if aid is None:
+            return None
+        if aid in self._requested_ids:
+            self.crawler.stats.inc_value("spider/links/duplicate")
+            return None
+        self._requested_ids.add(aid)
+        return scrapy.Request(url, callback=self.parse_article, cb_kwargs={"requested_id": aid})
+
+    def parse_section(self, response: Response, section: str, page: int) -> Iterable[scrapy.Request]:
+        stats = self.crawler.stats
+        stats.inc_value("spider/section_pages")
+        if not isinstance(response, TextResponse):
+            stats.inc_value("spider/section_pages/not_html")
+            return
+        links = response.css(section_layout.STORY_LINKS).getall()
+        if not links:
+            stats.inc_value("spider/fallback/story_links")
+            links = response.css(section_layout.FALLBACK_LINKS).getall()
+        # A story links its title and its thumbnail to the same article: one candidate per id.
+        on_page: dict[str, str] = {}
+        for href in links:
+            url = strip_tracking(response.urljoin(href))
+            aid = article_id(url)
+            if aid and urlsplit(url).hostname == self.base_host:
+                on_page.setdefault(aid, url)
+        for url in on_page.values():
+            request = self.article_request(url)
+            if request is not None:
+                stats.inc_value("spider/links/article")
+                yield request
+        next_href = response.css(section_layout.NEXT_PAGE).get()
+        if next_href and page < self.max_pages:
+            yield response.follow(
+                next_href, callback=self.parse_section, cb_kwargs={"section": section, "page": page + 1}
+            )
+        elif next_href:
+            stats.inc_value("spider/pagination/stopped_at_max_pages")
+
+    def parse_article(self, response: Response, requested_id: str) -> Iterable[Any]:
+        stats = self.crawler.stats
+        if not isinstance(response, TextResponse):
+            stats.inc_value("spider/articles/not_html")
+            self.logger.warning("not an HTML page: %s", response.url)
+            return
+        result = load_article(response, response.url)
+        stats.inc_value(f"loader/layout/{result.layout}")
+        for field, stage in result.fallbacks:
+            stats.inc_value(f"loader/fallback/{field}/{stage}")
+        item = result.item
+        if not item.get("id"):
+            item["id"] = requested_id
+        yield item

@@ -1,0 +1,175 @@
+"""Whole crawls of the sample site through the local test server, asserting what ends up in SQLite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+
+import pytest
+
+from crawler.storage import open_database
+from tests.conftest import run_crawl
+from tests.test_pages import FURNITURE
+
+TEXT_COLUMNS = ("title", "lead", "body", "author", "section", "image_caption", "tags")
+
+
+def rows(db_path, sql, params=()):
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def crawled(site, tmp_path):
+    base_url, state = site
+    db = tmp_path / "crawl.db"
+    result = run_crawl(base_url, db, sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db, state, result
+
+
+def test_crawl_stores_every_article_once_with_gold_fields(crawled, gold):
+    db, state, _ = crawled
+    articles = {r["id"]: r for r in rows(db, "select * from articles")}
+    assert sorted(articles) == sorted(gold)
+    for article_id, g in gold.items():
+        a = articles[article_id]
+        assert (a["url"], a["title"], a["lead"], a["author"], a["published_at"], a["section"]) == (
+            g["url"],
+            g["title"],
+            g["lead"],
+            g["author"],
+            g["published"],
+            g["section"],
+        )
+        if a["extraction_status"] == "ok":
+            assert a["body"] == g["body"]
+    assert articles["151204"]["extraction_status"] == "needs_rendering"
+    assert {a["extraction_status"] for i, a in articles.items() if i != "151204"} == {"ok"}
+    # The Thường Xuân article is linked from two sections, once by its old-scheme URL with tracking
+    # parameters: it is requested once.
+    assert sum(1 for p in state.requests if p.endswith("141203.htm")) == 2  # the 301 and its target
+    assert sum(1 for p in state.requests if "141203" in p and "/xay-dung-dang/" not in p) == 1
+
+
+def test_crawl_output_is_clean_text(crawled):
+    db, _, _ = crawled
+    for article in rows(db, "select * from articles"):
+        for column in TEXT_COLUMNS:
+            value = article[column] or ""
+            assert unicodedata.is_normalized("NFC", value), (article["id"], column)
+            assert "\u00a0" not in value and "\u200b" not in value
+        for marker in FURNITURE:
+            assert marker not in (article["body"] or ""), (article["id"], marker)
+        assert article["title"] not in (article["body"] or "")
+        assert isinstance(json.loads(article["tags"]), list)
+
+
+def test_crawl_run_is_recorded(crawled):
+    db, _, _ = crawled
+    (run,) = rows(db, "select * from crawl_runs")
+    assert run["finish_reason"] == "finished"
+    assert (run["articles_new"], run["articles_changed"], run["articles_unchanged"]) == (8, 0, 0)
+    assert run["articles_incomplete"] == 1
+    assert run["errors"] == 0
+    assert run["pages"] >= 11
+    assert json.loads(run["arguments"])["sections"] == "xay-dung-dang,chinh-tri"
+    assert rows(db, "pragma journal_mode")[0]["journal_mode"] == "wal"
+
+
+def test_second_crawl_changes_nothing(crawled, site):
+    db, _, _ = crawled
+    before = rows(db, "select * from articles order by id")
+    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = rows(db, "select * from articles order by id")
+    strip = lambda rs: [{k: v for k, v in r.items() if k != "last_crawled_at"} for r in rs]  # noqa: E731
+    assert strip(after) == strip(before)
+    runs = rows(db, "select * from crawl_runs order by id")
+    assert len(runs) == 2
+    assert (runs[1]["articles_new"], runs[1]["articles_changed"], runs[1]["articles_unchanged"]) == (0, 0, 8)
+    assert rows(db, "select count(*) n from article_versions")[0]["n"] == 0
+
+
+def test_changed_article_keeps_previous_version(crawled, site, tmp_path):
+    db, _, _ = crawled
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update articles set title = 'Tiêu đề cũ', content_hash = 'old' where id = '152030'")
+    conn.close()
+    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0
+    (run,) = rows(db, "select * from crawl_runs order by id desc limit 1")
+    assert (run["articles_changed"], run["articles_unchanged"]) == (1, 7)
+    (version,) = rows(db, "select * from article_versions")
+    assert (version["article_id"], version["title"], version["run_id"]) == ("152030", "Tiêu đề cũ", run["id"])
+    assert rows(db, "select title from articles where id = '152030'")[0]["title"].startswith("Thọ Xuân")
+
+
+def test_urls_argument_fetches_just_those_articles(site, tmp_path):
+    base_url, state = site
+    db = tmp_path / "urls.db"
+    urls = ",".join(
+        [
+            f"{base_url}/xay-dung-dang/huyen-thuong-xuan-nang-cao-nang-luc-lanh-dao-suc-chien-dau-cua-to-chuc-co-so-dang/141203.htm",
+            "https://baothanhhoa.vn/huyen-thuong-xuan-nang-cao-nang-luc-lanh-dao-suc-chien-dau-cua-to-chuc-co-so-dang-141203.htm?utm_source=fb",
+            "https://baothanhhoa.vn/tho-xuan-trao-huy-hieu-dang-cho-dang-vien-lao-thanh-152030.htm",
+        ]
+    )
+    result = run_crawl(base_url, db, urls=urls)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [r["id"] for r in rows(db, "select id from articles order by id")] == ["141203", "152030"]
+    assert not any(p.endswith("xay-dung-dang.htm") for p in state.requests)
+
+
+def test_urls_file_argument(site, tmp_path):
+    base_url, _ = site
+    listing = tmp_path / "urls.txt"
+    listing.write_text(
+        "# one a line\nhttps://baothanhhoa.vn/chi-bo-khu-pho-3-lam-tot-cong-tac-phat-trien-dang-161020.htm\n\n"
+    )
+    db = tmp_path / "file.db"
+    result = run_crawl(base_url, db, urls_file=str(listing))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [r["id"] for r in rows(db, "select id from articles")] == ["161020"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"urls": "file:///etc/passwd"}, "'file:///etc/passwd'"),
+        ({"urls": "https://example.com/tin-123456.htm,data:text/html,hi"}, "'https://example.com/tin-123456.htm'"),
+        ({"urls": "http://127.0.0.1:22/x-123456.htm"}, "'http://127.0.0.1:22/x-123456.htm'"),
+        ({"urls": "not a url"}, "'not a url'"),
+        ({"sections": "xay-dung-dang,khong-co"}, "khong-co"),
+        ({"max_pages": "ten"}, "max_pages"),
+        ({"max_pages": "0"}, "max_pages"),
+        ({"base_url": "ftp://baothanhhoa.vn"}, "base_url"),
+        ({"urls_file": "/nonexistent/urls.txt"}, "/nonexistent/urls.txt"),
+    ],
+)
+def test_bad_arguments_are_rejected_before_fetching(site, tmp_path, args, message):
+    base_url, state = site
+    db = tmp_path / "bad.db"
+    args = {"base_url": base_url, **args}
+    result = run_crawl(args.pop("base_url"), db, **args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert state.requests == []
+    assert not db.exists()
+
+
+def test_store_keeps_one_row_per_article_across_batches(tmp_path):
+    db = open_database(tmp_path / "x.db")
+    from crawler.storage import save_articles
+
+    save_articles(db, [{"id": "1", "title": "a", "body": "b"}, {"id": "2", "title": "c", "body": "d"}])
+    result = save_articles(db, [{"id": "1", "title": "a", "body": "b"}])
+    assert (result.new, result.unchanged) == ([], ["1"])
+    assert db["articles"].count == 2
