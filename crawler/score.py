@@ -1,0 +1,182 @@
+"""Score the figure and document extractor against a gold file (shared/spec/figures.md, "Scoring").
+
+A found figure matches an expected one when metric, unit and value are equal, each expected figure
+matching at most one found one; among matched pairs, year, of_total, qualifier, kind, category and
+organization (the place name inside it, after NFC and case folding) are attribute accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.figures import extract_documents, extract_figures
+
+ATTRIBUTES = ("year", "of_total", "qualifier", "kind", "category", "organization")
+_ORG_PREFIX_RE = re.compile(
+    r"^(?:đảng bộ|chi bộ|đảng ủy|đảng uỷ)\s+(?:huyện|xã|phường|thị trấn|thành phố|thị xã|tỉnh|khu phố|thôn|bản"
+    r"|tổ dân phố|làng|xóm|khối)?\s*"
+)
+
+
+def place_name(org: str | None) -> str | None:
+    """`Đảng bộ huyện Thường Xuân` → `thường xuân`; None stays None."""
+    if not org:
+        return None
+    folded = unicodedata.normalize("NFC", org).casefold().strip()
+    return _ORG_PREFIX_RE.sub("", folded).strip() or folded
+
+
+def _attr(figure: dict, name: str):
+    value = figure.get(name)
+    if name == "organization":
+        return place_name(value)
+    if name == "of_total" and value is not None:
+        return float(value)
+    if name == "category" and value:
+        return unicodedata.normalize("NFC", value).casefold()
+    return value
+
+
+def _key(figure: dict) -> tuple:
+    return figure["metric"], figure["unit"], float(figure["value"])
+
+
+@dataclass
+class Score:
+    expected: int = 0
+    found: int = 0
+    matched: int = 0
+    attributes_right: int = 0
+    attributes_total: int = 0
+    docs_expected: int = 0
+    docs_found: int = 0
+    docs_matched: int = 0
+    misses: list[dict] = field(default_factory=list)
+    extras: list[dict] = field(default_factory=list)
+    attribute_errors: list[dict] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.expected if self.expected else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def attribute_accuracy(self) -> float:
+        return self.attributes_right / self.attributes_total if self.attributes_total else 1.0
+
+    @property
+    def documents_f1(self) -> float:
+        p = self.docs_matched / self.docs_found if self.docs_found else 1.0
+        r = self.docs_matched / self.docs_expected if self.docs_expected else 1.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def summary(self) -> dict:
+        return {
+            "expected": self.expected,
+            "found": self.found,
+            "matched": self.matched,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "attribute_accuracy": round(self.attribute_accuracy, 4),
+            "documents_expected": self.docs_expected,
+            "documents_found": self.docs_found,
+            "documents_matched": self.docs_matched,
+            "documents_f1": round(self.documents_f1, 4),
+        }
+
+
+def score_article(score: Score, article_id: str, expected: list[dict], found: list[dict]) -> None:
+    score.expected += len(expected)
+    score.found += len(found)
+    unmatched = list(range(len(found)))
+    for exp in expected:
+        candidates = [i for i in unmatched if _key(found[i]) == _key(exp)]
+        if not candidates:
+            score.misses.append({"article": article_id, **exp})
+            continue
+        # Among equal keys, pair with the found figure that agrees on the most attributes.
+        best = max(candidates, key=lambda i: sum(_attr(found[i], a) == _attr(exp, a) for a in ATTRIBUTES))
+        unmatched.remove(best)
+        score.matched += 1
+        for name in ATTRIBUTES:
+            score.attributes_total += 1
+            if _attr(found[best], name) == _attr(exp, name):
+                score.attributes_right += 1
+            else:
+                score.attribute_errors.append(
+                    {"article": article_id, "metric": exp["metric"], "value": exp["value"], "attribute": name,
+                     "expected": exp.get(name), "found": found[best].get(name)}
+                )  # fmt: skip
+    score.extras.extend({"article": article_id, **found[i]} for i in unmatched)
+
+
+def score_documents(score: Score, expected: list[dict], found: list[dict]) -> None:
+    key = lambda d: (d["kind"], d["number"].upper(), d.get("date"))  # noqa: E731
+    exp = [key(d) for d in expected]
+    got = [key(d) for d in found]
+    score.docs_expected += len(exp)
+    score.docs_found += len(got)
+    for k in exp:
+        if k in got:
+            got.remove(k)
+            score.docs_matched += 1
+
+
+def score_file(path: str | Path) -> Score:
+    score = Score()
+    for article in read_gold(path):
+        found = [f.as_dict() for f in extract_figures(article["body"], article.get("published"))]
+        score_article(score, str(article["id"]), article.get("figures", []), found)
+        docs = [d.as_dict() for d in extract_documents(article["body"])]
+        score_documents(score, article.get("documents", []), docs)
+    return score
+
+
+def read_gold(path: str | Path) -> Iterable[dict]:
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except ValueError as exc:
+                    raise SystemExit(f"{path}:{n}: not a JSON object: {exc}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.score", description=__doc__.split("\n\n")[0])
+    parser.add_argument("gold", nargs="+", help="gold JSONL files (one article a line, spec columns)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list misses, extra figures and attribute errors")
+    args = parser.parse_args(argv)
+    for path in args.gold:
+        try:
+            score = score_file(path)
+        except OSError as exc:
+            print(f"{path}: cannot read: {exc}", file=sys.stderr)
+            return 1
+        print(json.dumps({"gold": str(path), **score.summary()}, ensure_ascii=False))
+        if args.verbose:
+            for label, rows in (("MISS", score.misses), ("EXTRA", score.extras), ("ATTR", score.attribute_errors)):
+                for row in rows:
+                    row = {k: v for k, v in row.items() if k not in ("sentence", "start", "end")}
+                    print(label, json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
