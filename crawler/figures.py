@@ -39,15 +39,17 @@ _OLD_TONES = {
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }  # fmt: skip
-_OLD_TONE_RE = re.compile(r"(?<!q)(?:" + "|".join(_OLD_TONES) + r")(?!\w)")
+_OLD_TONE_RE = re.compile(r"(?=[ou])(?<!q)(?:" + "|".join(_OLD_TONES) + r")(?!\w)")
+_TI_LE_RE = re.compile(r"(?<!\w)tỉ(?= lệ(?!\w))")
 
 
 def match_form(text: str) -> str:
     """Lower case with modern tone placement, the same length as `text`."""
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters (İ) lower to two: keep those as they are
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     lowered = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(0)], lowered)
-    lowered = re.sub(r"(?<!\w)tỉ(?= lệ(?!\w))", "tỷ", lowered)
-    return lowered
+    return _TI_LE_RE.sub("tỷ", lowered)
 
 
 # --- vocabulary ----------------------------------------------------------------------------------
@@ -110,29 +112,44 @@ TARGET_CUE_RE = re.compile(
     r"(?:phấn đấu|chỉ tiêu|mục tiêu|kế hoạch đề ra|đề ra|dự kiến|phải đạt|hướng tới)(?!\w)"
 )
 ZERO_RE = re.compile(
-    r"(?<!\w)không có\s+(?:(?P<org>tổ chức cơ sở đảng|tccsđ|tổ chức đảng|đảng bộ,\s*chi bộ cơ sở|đảng bộ cơ sở)"
+    r"(?=k)(?<!\w)không có\s+(?:(?P<org>tổ chức cơ sở đảng|tccsđ|tổ chức đảng|đảng bộ,\s*chi bộ cơ sở|đảng bộ cơ sở)"
     r"|(?P<cell>chi bộ)|(?P<member>đảng viên|đv))\s+(?:nào\s+)?(?:bị\s+)?(?:xếp loại\s+)?"
     r"(?:(?P<weak>yếu kém)|(?P<notdone>không hoàn thành nhiệm vụ)|(?P<violation>vi phạm|bị kỷ luật|bị xử lý kỷ luật))"
 )
-YEAR_RE = re.compile(r"(?<!\w)năm\s+(?P<year>(?:19|20)\d{2})(?!\s*[-–]\s*\d)(?!\d)")
+YEAR_RE = re.compile(r"(?=n)(?<!\w)năm\s+(?P<year>(?:19|20)\d{2})(?!\s*[-–]\s*\d)(?!\d)")
 PERIOD_RE = re.compile(
-    r"(?<!\w)(?:nhiệm kỳ|giai đoạn|thời kỳ|từ năm)\s+"
+    r"(?=[ngt])(?<!\w)(?:nhiệm kỳ|giai đoạn|thời kỳ|từ năm)\s+"
     r"(?P<a>(?:19|20)\d{2})\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>(?:19|20)\d{2})"
 )
 YEAR_RESET_RE = re.compile(
-    r"(?<!\w)(?:hàng năm|hằng năm|những năm|các năm|mỗi năm|từng năm|hiện nay|hiện có|nhiệm kỳ|giai đoạn)(?!\w)"
+    r"(?=[hnmctg])(?<!\w)"
+    r"(?:hàng năm|hằng năm|những năm|các năm|mỗi năm|từng năm|hiện nay|hiện có|nhiệm kỳ|giai đoạn)(?!\w)"
 )
 # Spans that hold digits but no figure: dates, document numbers, periods.
-MASK_RES = (
-    re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"),
-    re.compile(r"\d+\s*[-/]\s*[a-zđ]+[a-zđ]*(?:/[a-zđ0-9-]+)?"),
-    re.compile(r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}"),
-    re.compile(r"(?<!\w)ngày\s+\d{1,2}\s*[-/]\s*\d{1,2}"),
+MASK_RE = re.compile(
+    r"(?=[\dn])(?:\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"
+    r"|\d+\s*[-/]\s*[a-zđ]+(?:/[a-zđ0-9-]+)?"
+    r"|(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}"
+    r"|(?<!\w)ngày\s+\d{1,2}\s*[-/]\s*\d{1,2})"
 )
+# A sentence without a digit, a number word or "không có" holds no figure.
+MAY_HOLD_FIGURE_RE = re.compile(r"\d|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|không có)(?!\w)")
 NUMBER_RE = re.compile(
-    rf"(?<![\w.,/-])(?:(?P<ratio>(?P<num>\d+)\s*/\s*(?P<den>\d+))|(?P<digits>{DIGITS}))(?![\w/])(?![.,]\d)"
+    rf"(?=\d)(?<![\w.,/-])(?:(?P<ratio>(?P<num>\d+)\s*/\s*(?P<den>\d+))|(?P<digits>{DIGITS}))(?![\w/])(?![.,]\d)"
 )
 PERCENT_RE = re.compile(r"\s*(?:%|phần trăm(?!\w))")
+
+_WORD_RE = re.compile(r"\S+")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’)]*\s+")
+_YEAR_AFTER_NUMBER_RE = re.compile(r"\s*\(?\s*(?:vào\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)")
+_YEAR_AFTER_PHRASE_RE = re.compile(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)")
+_OR_MORE_RE = re.compile(r"\s+trở lên")
+_ELLIPSIS_RE = re.compile(r"^[\s,]*(?:trong đó,?\s*)?(?:có\s+)?$")
+_TARGET_HEAD_RE = re.compile(r"(?:phấn đấu|chỉ tiêu|mục tiêu|đề ra|dự kiến|nhiệm vụ trọng tâm)[^;]{0,40}$")
+_FROM_RE = re.compile(r"(?<!\w)từ\s*$")
+_BELONGS_TO_RE = re.compile(r"\s*(?:thuộc|của|trong|tại|ở)\s+")
+_OF_BEFORE_RE = re.compile(r"(?:thuộc|của)\s+$")
 
 # --- organizations -------------------------------------------------------------------------------
 
@@ -143,7 +160,7 @@ _UNITS = (
     r"|khối doanh nghiệp|cơ quan"
 )
 ORG_RE = re.compile(
-    r"(?<!\w)(?:(?P<body>đảng bộ|chi bộ|đảng ủy)\s+(?:(?P<unit>"
+    r"(?=[đchtx])(?<!\w)(?:(?P<body>đảng bộ|chi bộ|đảng ủy)\s+(?:(?P<unit>"
     + _UNITS
     + r")\s+(?P<scope>tỉnh|huyện|thành phố|thị xã)"
     r"|(?P<level>" + _LEVELS + r")\s+)|(?P<committee>huyện ủy|thành ủy|thị ủy|tỉnh ủy)\s+)"
@@ -154,7 +171,7 @@ def _name_after(text: str, pos: int) -> tuple[str, int]:
     """Capitalized words (or a number) starting at `pos`: a place name as written."""
     words = []
     end = pos
-    for m in re.finditer(r"\S+", text[pos:]):
+    for m in _WORD_RE.finditer(text[pos : pos + 120]):
         if m.start() != 0 and text[pos + m.start() - 1] == "\n":
             break
         word = m.group(0)
@@ -254,7 +271,7 @@ _ABBREVIATIONS = {"tp", "tp.", "ths", "ts", "pgs", "gs", "bs", "st", "q", "p"}
 
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
-    for m in re.finditer(r"\n\s*\n", text):
+    for m in _PARAGRAPH_BREAK_RE.finditer(text):
         yield pos, m.start()
         pos = m.end()
     yield pos, len(text)
@@ -263,7 +280,7 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans of a paragraph: split after . ! ? … before an upper-case letter or a digit."""
     s = start
-    for m in re.finditer(r"[.!?…]+[\"”’)]*\s+", text[start:end]):
+    for m in _SENTENCE_END_RE.finditer(text[start:end]):
         cut = start + m.end()
         if cut >= end:
             break
@@ -320,15 +337,12 @@ def _last_verb(window: str) -> tuple[str | None, int]:
 
 
 def _find_numbers(text: str, m: str, start: int, end: int) -> list[_Mention]:
-    masked = list(m[start:end])
-    for regex in MASK_RES:
-        for mm in regex.finditer(m, start, end):
-            for i in range(mm.start() - start, mm.end() - start):
-                masked[i] = " " if not masked[i].isdigit() else "#"
-    masked_str = "".join(masked)
+    masks = [(mm.start(), mm.end()) for mm in MASK_RE.finditer(m, start, end)]
     mentions = []
-    for nm in NUMBER_RE.finditer(masked_str):
-        a, b = start + nm.start(), start + nm.end()
+    for nm in NUMBER_RE.finditer(m, start, end):
+        a, b = nm.start(), nm.end()
+        if any(ms < b and a < me for ms, me in masks) or m.endswith("năm ", start, a):
+            continue  # a date, a document number, a period, or the year of "năm 2020"
         if nm["ratio"]:
             value, total = float(nm["num"]), float(nm["den"])
             if total == 0 or value > total:
@@ -340,8 +354,9 @@ def _find_numbers(text: str, m: str, start: int, end: int) -> list[_Mention]:
             value, total = parsed, None
         mentions.append(_Mention(a, b, value, total, "count", False))
     for wm in NUMBER_WORD_RE.finditer(m, start, end):
-        if m[wm.end() : wm.end() + 4] == " số " or m[wm.end() : wm.end() + 8] == " trong ":
-            continue
+        noun = NOUN_AFTER_RE.match(m, wm.end(), end)
+        if noun is None or noun["connector"] == "số":
+            continue  # a number word counts only what it stands before: "năm 2020" is no five
         value = parse_number(wm.group(0))
         if value is not None:
             mentions.append(_Mention(wm.start(), wm.end(), value, None, "count", True))
@@ -362,7 +377,7 @@ def _find_numbers(text: str, m: str, start: int, end: int) -> list[_Mention]:
 def _read_after(m: str, mt: _Mention, clause_end: int) -> None:
     """Fill the mention's entity, rating, category and attached year from the words after it."""
     pos = mt.end
-    ym = re.compile(r"\s*\(?\s*(?:vào\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)").match(m, pos, clause_end)
+    ym = _YEAR_AFTER_NUMBER_RE.match(m, pos, clause_end)
     if ym and mt.unit == "percent":
         mt.attached_year, pos = int(ym[1]), ym.end()
     nm = NOUN_AFTER_RE.match(m, pos, clause_end)
@@ -399,10 +414,10 @@ def _read_after(m: str, mt: _Mention, clause_end: int) -> None:
                 mt.extra["after_verb"] = flag
                 pos = am.end()
                 break
-    ym = re.compile(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)").match(m, pos, clause_end)
+    ym = _YEAR_AFTER_PHRASE_RE.match(m, pos, clause_end)
     if ym and mt.attached_year is None:
         mt.attached_year, pos = int(ym[1]), ym.end()
-    if re.compile(r"\s+trở lên").match(m, pos, clause_end):
+    if _OR_MORE_RE.match(m, pos, clause_end):
         mt.extra["or_more"] = True
     mt.consumed = pos
 
@@ -436,7 +451,7 @@ def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int
             mt.metric, mt.entity = prev.metric, prev.entity
             mt.org_after = prev.org_after
             return
-        if rating and re.match(r"^[\s,]*(?:trong đó,?\s*)?(?:có\s+)?$", between) and prev.entity:
+        if rating and _ELLIPSIS_RE.match(between) and prev.entity:
             mt.entity = prev.entity
     if mt.entity is None or mt.extra.get("comrade"):
         comrade = mt.extra.get("comrade")
@@ -535,7 +550,7 @@ def _is_target(m: str, clause_start: int, pos: int, sent_start: int | None = Non
     colon = m.rfind(":", sent_start if sent_start is not None else clause_start, pos)
     if colon >= 0:
         head = m[sent_start if sent_start is not None else clause_start : colon]
-        return bool(re.search(r"(?:phấn đấu|chỉ tiêu|mục tiêu|đề ra|dự kiến|nhiệm vụ trọng tâm)[^;]{0,40}$", head))
+        return bool(_TARGET_HEAD_RE.search(head))
     return False
 
 
@@ -543,7 +558,7 @@ def _qualifier(m: str, mt: _Mention, sent_start: int) -> str:
     qm = QUALIFIER_RE.search(m, max(sent_start, mt.start - 20), mt.start)
     if qm:
         return QUALIFIERS[qm["q"]]
-    if mt.extra.get("or_more") and re.search(r"(?<!\w)từ\s*$", m[max(sent_start, mt.start - 6) : mt.start]):
+    if mt.extra.get("or_more") and _FROM_RE.search(m[max(sent_start, mt.start - 6) : mt.start]):
         return "over"
     return "exact"
 
@@ -583,6 +598,10 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
         carried_year: int | None = None
         for s_start, s_end in sentences(text, p_start, p_end):
             orgs = find_organizations(text, m, s_start, s_end)
+            if not MAY_HOLD_FIGURE_RE.search(m, s_start, s_end):
+                if orgs:
+                    carried_org = article_org = orgs[-1].name
+                continue
             mentions = _find_numbers(text, m, s_start, s_end)
             prev: _Mention | None = None
             for mt in mentions:
@@ -626,10 +645,6 @@ def _year_for(pos: int, marks: list[_TimeMark], carried_year: int | None) -> int
 def _figure(text, m, mt, orgs, marks, carried_org, carried_year, s_start, s_end, sentence_text) -> Figure:
     clause_start = _clause_start(m, s_start, mt.start)
     year = mt.attached_year if mt.attached_year is not None else _year_for(mt.start, marks, carried_year)
-    if year is None and mt.attached_year is None and not [t for t in marks if t.pos < mt.start]:
-        ym = YEAR_RE.match(m, mt.consumed) or re.compile(r"\s*(?:trong|vào)\s+").match(m, mt.consumed)
-        if ym and ym.re is YEAR_RE:
-            year = int(ym["year"])
     period = None
     for pm in PERIOD_RE.finditer(m, s_start, s_end):
         if pm.start() < mt.start or pm.start() <= mt.consumed + 12:
@@ -653,7 +668,7 @@ def _figure(text, m, mt, orgs, marks, carried_org, carried_year, s_start, s_end,
 
 
 def _org_for(text: str, m: str, mt: _Mention, orgs: list[Org], carried_org: str | None) -> str | None:
-    after = re.compile(r"\s*(?:thuộc|của|trong|tại|ở)\s+").match(m, mt.consumed)
+    after = _BELONGS_TO_RE.match(m, mt.consumed)
     if after:
         for org in orgs:
             if org.start == after.end():
@@ -664,7 +679,7 @@ def _org_for(text: str, m: str, mt: _Mention, orgs: list[Org], carried_org: str 
     if mt.org_after:
         return mt.org_after
     for org in orgs:  # "... cho 2 đồng chí, ... cho 15 đồng chí thuộc Đảng bộ huyện X": named once, at the end
-        if org.start > mt.start and re.search(r"(?:thuộc|của)\s+$", m[max(0, org.start - 8) : org.start]):
+        if org.start > mt.start and _OF_BEFORE_RE.search(m[max(0, org.start - 8) : org.start]):
             return org.name
     return carried_org
 
@@ -712,7 +727,8 @@ DOC_KINDS = {
     "kh": "kế hoạch", "đa": "đề án", "hd": "hướng dẫn", "tb": "thông báo", "ctr": "chương trình",
 }  # fmt: skip
 DOC_RE = re.compile(
-    r"(?:(?P<kind>nghị quyết|chỉ thị|kết luận|quy định|quyết định|kế hoạch|đề án|hướng dẫn|thông báo|chương trình)"
+    r"(?=[nckqhđt\d])(?:(?P<kind>nghị quyết|chỉ thị|kết luận|quy định|quyết định|kế hoạch|đề án|hướng dẫn"
+    r"|thông báo|chương trình)"
     r"\s+(?:số\s+)?)?(?<![\w-])(?P<number>\d{1,4}\s*-\s*(?P<code>[a-zđ]{1,4})\s*/\s*(?P<issuer>[a-zđ]{1,5}))(?![\w/])"
     r"(?:\s*,?\s*ngày\s+(?P<d>\d{1,2})\s*[-/.]\s*(?P<mo>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}))?"
 )
@@ -740,7 +756,7 @@ def extract_documents(text: str) -> list[Document]:
     m = match_form(text)
     seen: dict[str, Document] = {}
     for dm in DOC_RE.finditer(m):
-        number = re.sub(r"\s+", "", text[dm.start("number") : dm.end("number")])
+        number = "".join(text[dm.start("number") : dm.end("number")].split())
         issuer = number.split("/")[-1]
         kind = dm["kind"] or DOC_KINDS.get(dm["code"])
         if not kind:

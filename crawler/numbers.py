@@ -24,11 +24,15 @@ UNITS = {
 _ALONE = "một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín"
 _TAIL = "mốt|một|hai|ba|bốn|tư|lăm|năm|sáu|bảy|bẩy|tám|chín"
 NUMBER_WORD_RE = re.compile(
-    rf"(?<!\w)(?:(?:{_ALONE}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_ALONE})(?!\w)", re.IGNORECASE
-)
+    rf"(?=[mhbnstcl])(?<!\w)(?:(?:{_ALONE}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_ALONE})(?!\w)"
+)  # matched against lower-case text
 # Digits as written: grouped thousands with an optional decimal part, or a plain/decimal number.
 DIGITS = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 THOUSAND_RE = re.compile(r"\s*(?:nghìn|ngàn)(?!\w)", re.IGNORECASE)
+
+
+_GROUPED_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_PLAIN_RE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def parse_number(text: str) -> float | None:
@@ -36,9 +40,9 @@ def parse_number(text: str) -> float | None:
     text = text.strip()
     if not text:
         return None
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
+    if _GROUPED_RE.fullmatch(text):
         return float(text.replace(".", "").replace(",", "."))
-    if re.fullmatch(r"\d+(?:[.,]\d+)?", text):
+    if _PLAIN_RE.fullmatch(text):
         return float(text.replace(",", "."))
     return parse_number_words(text)
 

@@ -11,6 +11,7 @@ import argparse
 import json
 import re
 import sys
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -158,10 +159,32 @@ def read_gold(path: str | Path) -> Iterable[dict]:
                     raise SystemExit(f"{path}:{n}: not a JSON object: {exc}") from None
 
 
+def time_extraction(paths: Iterable[str | Path], repeat: int = 200) -> dict:
+    """Microseconds per paragraph of figure plus document extraction over the gold files' bodies."""
+    paragraphs = [
+        p for path in paths for article in read_gold(path) for p in article["body"].split("\n\n") if p.strip()
+    ]
+    for p in paragraphs:  # warm the regex caches
+        extract_figures(p)
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            for p in paragraphs:
+                extract_figures(p)
+                extract_documents(p)
+        timings.append((time.perf_counter() - start) / (repeat * len(paragraphs)))
+    chars = sum(len(p) for p in paragraphs) / len(paragraphs)
+    return {"paragraphs": len(paragraphs), "mean_chars": round(chars), "repeat": repeat,
+            "us_per_paragraph_best": round(min(timings) * 1e6, 1),
+            "us_per_paragraph_median": round(sorted(timings)[2] * 1e6, 1)}  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.score", description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", nargs="+", help="gold JSONL files (one article a line, spec columns)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses, extra figures and attribute errors")
+    parser.add_argument("--timing", action="store_true", help="also time extraction per paragraph of these files")
     args = parser.parse_args(argv)
     for path in args.gold:
         try:
@@ -175,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                 for row in rows:
                     row = {k: v for k, v in row.items() if k not in ("sentence", "start", "end")}
                     print(label, json.dumps(row, ensure_ascii=False))
+    if args.timing:
+        print(json.dumps({"timing": time_extraction(args.gold)}))
     return 0
 
 

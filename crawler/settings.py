@@ -32,11 +32,14 @@ LOG_LEVEL = "INFO"
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.figures.FiguresPipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }
 
 # Where articles are stored, and how many go into one transaction.
 SQLITE_DB = "data/baothanhhoa.db"
 SQLITE_BATCH_SIZE = 50
+# Read figures and document references out of each body (pipelines/figures.py).
+FIGURES_ENABLED = True
 
 FEED_EXPORT_ENCODING = "utf-8"

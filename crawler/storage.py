@@ -44,6 +44,31 @@ VERSION_COLUMNS: dict[str, type] = {
     "replaced_at": str,
     **{k: v for k, v in ARTICLE_COLUMNS.items() if k not in ("id", "first_seen_at")},
 }
+FIGURE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "article_id": str,
+    "metric": str,
+    "value": float,
+    "unit": str,
+    "of_total": float,
+    "kind": str,
+    "qualifier": str,
+    "year": int,
+    "period": str,
+    "organization": str,
+    "category": str,
+    "sentence": str,
+    "start": int,
+    "end": int,
+}
+DOCUMENT_COLUMNS: dict[str, type] = {
+    "id": int,
+    "article_id": str,
+    "kind": str,
+    "number": str,
+    "issuer": str,
+    "date": str,
+}
 RUN_COLUMNS: dict[str, type] = {
     "id": int,
     "spider": str,
@@ -103,6 +128,18 @@ def ensure_schema(db: Database) -> None:
         {"id": int, **VERSION_COLUMNS}, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
     )
     db["crawl_runs"].create(RUN_COLUMNS, pk="id", if_not_exists=True)
+    for name, columns in (("figures", FIGURE_COLUMNS), ("documents", DOCUMENT_COLUMNS)):
+        db[name].create(
+            columns,
+            pk="id",
+            not_null={"article_id"},
+            foreign_keys=[("article_id", "articles", "id")],
+            if_not_exists=True,
+        )
+        db[name].create_index(["article_id"], if_not_exists=True)
+    for column in ("metric", "organization", "year"):
+        db["figures"].create_index([column], if_not_exists=True)
+    db["documents"].create_index(["number"], if_not_exists=True)
     db["articles"].create_index(["published_at"], if_not_exists=True)
     db["articles"].create_index(["section"], if_not_exists=True)
     db["articles"].create_index(["extraction_status"], if_not_exists=True)
@@ -131,7 +168,8 @@ def save_articles(
 ) -> SaveResult:
     """Upsert a batch of articles in one transaction, keeping the previous version of changed ones."""
     now = now or utc_now()
-    rows = [article_row(item) for item in items]
+    items_list = list(items)
+    rows = [article_row(item) for item in items_list]
     result = SaveResult()
     if not rows:
         return result
@@ -158,7 +196,26 @@ def save_articles(
         db["articles"].upsert_all(rows, pk="id", alter=False)
         if versions:
             db["article_versions"].insert_all(versions)
+        for item in items_list:
+            if "figures" in item or "documents" in item:
+                replace_extractions(db, str(item["id"]), item.get("figures") or [], item.get("documents") or [])
     return result
+
+
+def replace_extractions(
+    db: Database, article_id: str, figures: Iterable[Mapping[str, Any]], documents: Iterable[Mapping[str, Any]]
+) -> None:
+    """An article's figures and documents are replaced whole, never appended to (call inside atomic())."""
+    db.execute("delete from figures where article_id = ?", [article_id])
+    db.execute("delete from documents where article_id = ?", [article_id])
+    figure_rows = [{k: f.get(k) for k in FIGURE_COLUMNS if k != "id"} | {"article_id": article_id} for f in figures]
+    document_rows = [
+        {k: d.get(k) for k in DOCUMENT_COLUMNS if k != "id"} | {"article_id": article_id} for d in documents
+    ]
+    if figure_rows:
+        db["figures"].insert_all(figure_rows)
+    if document_rows:
+        db["documents"].insert_all(document_rows)
 
 
 def start_run(db: Database, *, spider: str, arguments: Mapping[str, Any], now: str | None = None) -> int:

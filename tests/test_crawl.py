@@ -8,6 +8,7 @@ import unicodedata
 
 import pytest
 
+from crawler.sampleserver import PROJECT_ROOT
 from crawler.storage import open_database
 from tests.conftest import run_crawl
 from tests.test_pages import FURNITURE
@@ -173,3 +174,65 @@ def test_store_keeps_one_row_per_article_across_batches(tmp_path):
     result = save_articles(db, [{"id": "1", "title": "a", "body": "b"}])
     assert (result.new, result.unchanged) == ([], ["1"])
     assert db["articles"].count == 2
+
+
+def test_figures_and_documents_are_stored_with_the_articles(crawled, gold):
+    from crawler.score import Score, score_article
+
+    db, _, _ = crawled
+    score = Score()
+    for article_id, g in gold.items():
+        if article_id == "151204":
+            continue  # needs rendering: no body yet
+        found = rows(db, "select * from figures where article_id = ?", (article_id,))
+        score_article(score, article_id, g["figures"], found)
+        docs = rows(db, "select kind, number, issuer, date from documents where article_id = ?", (article_id,))
+        assert sorted(docs, key=str) == sorted(g["documents"], key=str)
+    assert score.f1 == 1.0 and score.attribute_accuracy == 1.0, score.summary()
+    indexes = {
+        r["name"] for r in rows(db, "select name from sqlite_master where type = 'index' and tbl_name = 'figures'")
+    }
+    assert {"idx_figures_metric", "idx_figures_organization", "idx_figures_year"} <= indexes
+
+
+def test_figures_are_replaced_not_appended_on_a_second_crawl(crawled, site):
+    db, _, _ = crawled
+    before = rows(db, "select count(*) n, max(id) top from figures")[0]
+    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0
+    after = rows(db, "select count(*) n, max(id) top from figures")[0]
+    assert after["n"] == before["n"] > 0
+    assert rows(db, "select count(*) n from documents")[0]["n"] == 2
+    assert rows(db, "pragma foreign_key_check") == []
+
+
+def test_reextract_updates_stored_figures_without_fetching(crawled):
+    from crawler.reextract import reextract
+
+    db, state, _ = crawled
+    requests = len(state.requests)
+    assert reextract(db)["articles_changed"] == 0
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("delete from figures where metric = 'cells_total'")
+        conn.execute(
+            "insert into figures (article_id, metric, value, unit) values ('161020', 'cells_total', 99, 'count')"
+        )
+    conn.close()
+    dry = reextract(db, dry_run=True)
+    assert dry["articles_changed"] == 3 and rows(db, "select count(*) n from figures where value = 99")[0]["n"] == 1
+    report = reextract(db)
+    assert report["added"] == {"cells_total": 7} and report["removed"] == {"cells_total": 1}
+    assert rows(db, "select count(*) n from figures where value = 99")[0]["n"] == 0
+    assert reextract(db)["articles_changed"] == 0
+    assert len(state.requests) == requests
+
+
+def test_reextract_command_rejects_a_missing_database(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "crawler.reextract", "--db", str(tmp_path / "none.db")],
+                            capture_output=True, text=True, cwd=PROJECT_ROOT)  # fmt: skip
+    assert result.returncode == 1 and "no such database" in result.stderr
+    assert not (tmp_path / "none.db").exists()

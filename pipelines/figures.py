@@ -1,0 +1,38 @@
+"""Read the party-building figures and cited documents out of each article's body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.figures import extract_documents, extract_figures
+
+
+def extract(article: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+    """Figures and documents of one article, as rows for the `figures` and `documents` tables."""
+    body = article.get("body") or ""
+    figures = [f.as_dict() for f in extract_figures(body, article.get("published_at"))]
+    documents = [d.as_dict() for d in extract_documents(body)]
+    return figures, documents
+
+
+class FiguresPipeline:
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> FiguresPipeline:
+        if not crawler.settings.getbool("FIGURES_ENABLED", True):
+            raise NotConfigured("FIGURES_ENABLED is off")
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        figures, documents = extract(item)
+        item["figures"] = figures
+        item["documents"] = documents
+        self.stats.inc_value("pipeline/figures/extracted", len(figures))
+        self.stats.inc_value("pipeline/documents/extracted", len(documents))
+        if figures:
+            self.stats.inc_value("pipeline/figures/articles_with_figures")
+        return item

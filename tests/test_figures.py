@@ -1,0 +1,292 @@
+"""Each rule of the figure extractor, table-driven, with the distractors that must stay out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from crawler.figures import extract_documents, extract_figures, match_form, sentences
+from crawler.sampleserver import PROJECT_ROOT
+
+
+def figs(text: str, *keys: str) -> list[tuple]:
+    keys = keys or ("metric", "value", "unit")
+    return [tuple(f.as_dict()[k] for k in keys) for f in extract_figures(text)]
+
+
+RULES = [
+    # totals
+    (
+        "Đảng bộ xã Xuân Cẩm có 15 chi bộ với 398 đảng viên.",
+        [("cells_total", 15, "count"), ("members_total", 398, "count")],
+    ),
+    ("Toàn huyện có 5.322 đảng viên.", [("members_total", 5322, "count")]),
+    ("Tổng số đảng viên của đảng bộ là 1.204 đồng chí.", [("members_total", 1204, "count")]),
+    ("Đảng bộ hiện có 39 đảng bộ, chi bộ trực thuộc.", [("organizations_total", 39, "count")]),
+    ("Huyện có 52 tổ chức cơ sở đảng (TCCSĐ).", [("organizations_total", 52, "count")]),
+    ("Thị xã có 35 TCCSĐ với 4.125 ĐV.", [("organizations_total", 35, "count"), ("members_total", 4125, "count")]),
+    ("Đảng bộ có gần 1,2 nghìn đảng viên.", [("members_total", 1200, "count")]),
+    (
+        "Toàn đảng bộ có 9.012 đảng viên sinh hoạt tại 379 chi bộ.",
+        [("members_total", 9012, "count"), ("cells_total", 379, "count")],
+    ),
+    # new members, number words
+    ("Năm 2022 kết nạp được bốn đảng viên mới.", [("members_new", 4, "count")]),
+    ("Đảng bộ phát triển được 120 đảng viên.", [("members_new", 120, "count")]),
+    ("Huyện kết nạp 45 quần chúng ưu tú vào Đảng.", [("members_new", 45, "count")]),
+    ("Năm 2023, đảng bộ kết nạp mười hai đảng viên.", [("members_new", 12, "count")]),
+    # ratings, counts and percentages
+    ("12% đảng viên hoàn thành xuất sắc nhiệm vụ.", [("members_rated_excellent", 12, "percent")]),
+    ("85% đảng viên hoàn thành tốt nhiệm vụ trở lên.", [("members_rated_good", 85, "percent")]),
+    ("Có 3 đảng viên không hoàn thành nhiệm vụ.", [("members_rated_not_completed", 3, "count")]),
+    ("19/19 chi bộ đều hoàn thành nhiệm vụ.", [("cells_rated_completed", 19, "count")]),
+    ("Có 1 chi bộ không hoàn thành nhiệm vụ.", [("cells_rated_not_completed", 1, "count")]),
+    ("Tỷ lệ chi bộ hoàn thành tốt nhiệm vụ đạt 80%.", [("cells_rated_good", 80, "percent")]),
+    ("Tỉ lệ chi bộ hoàn thành tốt nhiệm vụ đạt 80%.", [("cells_rated_good", 80, "percent")]),
+    (
+        "Có 33/35 TCCSĐ hoàn thành tốt nhiệm vụ trở lên, đạt 94,3%.",
+        [("organizations_rated_good", 33, "count"), ("organizations_rated_good", 94.3, "percent")],
+    ),
+    (
+        "Có 4 TCCSĐ hoàn thành xuất sắc nhiệm vụ (chiếm 28,6%).",
+        [("organizations_rated_excellent", 4, "count"), ("organizations_rated_excellent", 28.6, "percent")],
+    ),
+    (
+        "Có 91,2% đảng viên hoàn thành tốt nhiệm vụ trở lên, trong đó 15% hoàn thành xuất sắc nhiệm vụ.",
+        [("members_rated_good", 91.2, "percent"), ("members_rated_excellent", 15, "percent")],
+    ),
+    # inspection, discipline, badges
+    (
+        "Ủy ban Kiểm tra đã kiểm tra 9 tổ chức đảng, giám sát 21 đảng viên; thi hành kỷ luật 6 đảng viên.",
+        [
+            ("organizations_inspected", 9, "count"),
+            ("members_inspected", 21, "count"),
+            ("members_disciplined", 6, "count"),
+        ],
+    ),
+    ("Đã kiểm tra 40 lượt đảng viên.", [("members_inspected", 40, "count")]),
+    (
+        "Đã kiểm tra 14 tổ chức đảng và 28 đảng viên.",
+        [("organizations_inspected", 14, "count"), ("members_inspected", 28, "count")],
+    ),
+    ("Huyện ủy trao Huy hiệu Đảng cho 230 đảng viên.", [("members_badge", 230, "count")]),
+    ("Trao Huy hiệu 50 năm tuổi Đảng cho 15 đồng chí.", [("members_badge", 15, "count")]),
+    # changes
+    (
+        "Số đảng viên không hoàn thành nhiệm vụ giảm từ 9 xuống còn 2.",
+        [("members_rated_not_completed", 9, "count"), ("members_rated_not_completed", 2, "count")],
+    ),
+    # a difference and a subset by a property are not counts of the vocabulary
+    ("Năm 2023, đảng bộ kết nạp 11 đảng viên, tăng 3 đảng viên so với năm 2022.", [("members_new", 11, "count")]),
+    ("Chi bộ có 24 đảng viên, trong đó có 9 đảng viên là người dân tộc Mông.", [("members_total", 24, "count")]),
+    # zero statements
+    ("Không có chi bộ yếu kém.", [("cells_weak", 0, "count")]),
+    ("Năm 2021 không có TCCSĐ yếu kém.", [("organizations_weak", 0, "count")]),
+    ("Không có tổ chức cơ sở đảng không hoàn thành nhiệm vụ.", [("organizations_rated_not_completed", 0, "count")]),
+    ("Trong năm, không có đảng viên vi phạm.", [("members_disciplined", 0, "count")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RULES)
+def test_rule(text, expected):
+    assert figs(text) == expected
+
+
+DISTRACTORS = [
+    "Thực hiện Nghị quyết số 22-NQ/TW, ngày 2-2-2008 của Ban Chấp hành Trung ương Đảng khóa X.",
+    "Đại hội Đảng bộ huyện lần thứ XX, nhiệm kỳ 2020-2025 thành công tốt đẹp.",
+    "Nhân dịp kỷ niệm 92 năm Ngày thành lập Đảng (3-2-1930 - 3-2-2022).",
+    "Hội nghị có sự tham dự của 150 đại biểu đến từ các đảng bộ, chi bộ trực thuộc.",
+    "Toàn xã có 1.250 hộ dân, trong đó 38 hộ nghèo; thu nhập bình quân đạt 45 triệu đồng/người/năm.",
+    "Năm 2023, huyện kết nạp được nhiều đảng viên, đạt 107,5% kế hoạch.",
+    "Thu ngân sách vượt 12,6% chỉ tiêu; hoàn thành 16/16 chỉ tiêu kinh tế - xã hội.",
+    "Đảng ủy xã đã phân công 20 đảng viên phụ trách các hộ gia đình.",
+    "Bình quân mỗi năm kết nạp gần 17 đảng viên.",
+    "Huyện ủy khen thưởng 20 chi bộ tiêu biểu; 100% thôn, tổ dân phố có chi bộ.",
+    "Chi bộ khu phố 3 là một trong những chi bộ tiêu biểu; một số TCCSĐ còn hạn chế.",
+    "Sáng 15-3, tại TP. Thanh Hóa, Huyện ủy tổ chức hội nghị.",
+]
+
+
+@pytest.mark.parametrize("text", DISTRACTORS)
+def test_distractors_are_not_figures(text):
+    assert extract_figures(text) == []
+
+
+def test_attributes_of_a_change():
+    text = (
+        "Tỷ lệ đảng viên hoàn thành xuất sắc nhiệm vụ của Đảng bộ phường Quảng Thắng"
+        " tăng từ 10,5% năm 2018 lên 15,2% năm 2022."
+    )
+    assert figs(text, "value", "year", "organization") == [
+        (10.5, 2018, "Đảng bộ phường Quảng Thắng"),
+        (15.2, 2022, "Đảng bộ phường Quảng Thắng"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("Đảng bộ có khoảng 700 đảng viên.", "about"),
+        ("Đảng bộ có xấp xỉ 700 đảng viên.", "about"),
+        ("Đảng bộ có hơn 700 đảng viên.", "over"),
+        ("Đảng bộ có trên 700 đảng viên.", "over"),
+        ("Đảng bộ có gần 700 đảng viên.", "under"),
+        ("Đảng bộ có dưới 700 đảng viên.", "under"),
+        ("Đảng bộ có 700 đảng viên.", "exact"),
+        ("Mỗi năm kết nạp từ 200 đảng viên trở lên.", "over"),
+    ],
+)
+def test_qualifiers(text, qualifier):
+    assert figs(text, "qualifier") == [(qualifier,)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Năm 2021, đảng bộ phấn đấu kết nạp 15 đảng viên mới.", ("target", 2021, None)),
+        ("Chỉ tiêu nhiệm kỳ 2020-2025 là kết nạp 500 đảng viên.", ("target", None, "2020-2025")),
+        ("Đảng bộ đề ra mục tiêu: hằng năm có trên 90% TCCSĐ hoàn thành tốt nhiệm vụ.", ("target", None, None)),
+        ("Năm 2019, đảng bộ kết nạp 12 đảng viên mới.", ("actual", 2019, None)),
+        ("6 tháng đầu năm 2021, huyện kết nạp 126 đảng viên.", ("actual", 2021, None)),
+        ("Hết năm 2020, huyện có 5.322 đảng viên.", ("actual", 2020, None)),
+        ("Qua đánh giá hàng năm, 100% chi bộ hoàn thành nhiệm vụ.", ("actual", None, None)),
+    ],
+)
+def test_kind_year_period(text, expected):
+    assert figs(text, "kind", "year", "period") == [expected]
+
+
+def test_year_carries_within_a_paragraph_but_not_a_comparison_year():
+    text = (
+        "Năm 2023, phường kết nạp 11 đảng viên, tăng 3 đảng viên so với năm 2022. "
+        "Cùng năm, phường trao Huy hiệu Đảng cho 8 đồng chí.\n\nĐảng bộ có 600 đảng viên."
+    )
+    assert figs(text, "metric", "year") == [("members_new", 2023), ("members_badge", 2023), ("members_total", None)]
+
+
+def test_categories_and_breakdown_after_trong_do():
+    text = (
+        "Đảng bộ thị trấn Thường Xuân có 19 chi bộ, với 687 đảng viên;"
+        " trong đó, có 11 chi bộ khu phố, 8 chi bộ cơ quan."
+    )
+    assert figs(text, "metric", "value", "category") == [
+        ("cells_total", 19, None),
+        ("members_total", 687, None),
+        ("cells_total", 11, "khu phố"),
+        ("cells_total", 8, "cơ quan"),
+    ]
+    assert figs("Có 252 chi bộ trực thuộc đảng bộ cơ sở.", "category") == [("trực thuộc đảng bộ cơ sở",)]
+
+
+def test_ratio_gives_of_total():
+    assert figs("Qua đánh giá, 19/19 chi bộ đều hoàn thành nhiệm vụ.", "value", "of_total") == [(19, 19)]
+
+
+@pytest.mark.parametrize(
+    ("text", "organization"),
+    [
+        ("Đảng bộ huyện Thường Xuân có 39 TCCSĐ.", "Đảng bộ huyện Thường Xuân"),
+        ("Huyện ủy Thọ Xuân trao Huy hiệu Đảng cho 218 đảng viên.", "Đảng bộ huyện Thọ Xuân"),
+        ("Ủy ban Kiểm tra Thành ủy Thanh Hóa đã kiểm tra 9 tổ chức đảng.", "Đảng bộ thành phố Thanh Hóa"),
+        ("Thị uỷ Bỉm Sơn có 35 TCCSĐ.", "Đảng bộ thị xã Bỉm Sơn"),
+        ("Đảng ủy xã Hoằng Đạt đã kết nạp 5 đảng viên.", "Đảng bộ xã Hoằng Đạt"),
+        ("Chi bộ khu phố 3 có 52 đảng viên.", "Chi bộ khu phố 3"),
+        ("Đảng bộ Công an tỉnh hiện có 56 tổ chức cơ sở đảng.", "Đảng bộ Công an tỉnh"),
+        ("Trao Huy hiệu Đảng cho 15 đồng chí thuộc Đảng bộ huyện Thiệu Hóa.", "Đảng bộ huyện Thiệu Hóa"),
+        ("Sau khi sáp nhập thêm xã Xuân Cẩm, huyện có 19 chi bộ.", None),
+    ],
+)
+def test_organization(text, organization):
+    assert figs(text, "organization") == [(organization,)]
+
+
+def test_organization_carries_over_sentences_and_paragraphs():
+    text = (
+        "Đảng bộ xã Thọ Thanh hiện có 7 chi bộ nông thôn. Qua đánh giá, 100% chi bộ hoàn thành nhiệm vụ.\n\n"
+        "Năm 2021, đảng bộ phấn đấu kết nạp 15 đảng viên mới.\n\n"
+        "Đảng bộ huyện Thường Xuân có 5.322 đảng viên."
+    )
+    assert [f[0] for f in figs(text, "organization")] == ["Đảng bộ xã Thọ Thanh"] * 3 + ["Đảng bộ huyện Thường Xuân"]
+
+
+def test_offsets_point_into_the_text():
+    text = "Mở đầu.\n\nĐảng bộ xã Xuân Cẩm có 15 chi bộ với 398 đảng viên."
+    for f in extract_figures(text):
+        assert text[f.start : f.end] in ("15", "398")
+        assert f.sentence == "Đảng bộ xã Xuân Cẩm có 15 chi bộ với 398 đảng viên."
+
+
+def test_nfd_input_gives_the_same_figures():
+    text = "Đảng bộ xã Thọ Thanh có 7 chi bộ nông thôn; không có chi bộ yếu kém."
+    assert extract_figures(unicodedata.normalize("NFD", text)) == extract_figures(text)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Thanh Hoá", "thanh hóa"),
+        ("Thị uỷ", "thị ủy"),
+        ("khoá X", "khóa x"),
+        ("tỉ lệ", "tỷ lệ"),
+        ("quý", "quý"),
+        ("Hoàng", "hoàng"),
+    ],
+)
+def test_match_form_places_tone_marks_the_modern_way(old, new):
+    assert match_form(old) == new
+    assert len(match_form(old)) == len(old)
+
+
+def test_sentences_do_not_split_after_abbreviations():
+    text = "Tại TP. Thanh Hóa có 5 chi bộ. Năm 2020 có 6 chi bộ."
+    assert [text[a:b] for a, b in sentences(text, 0, len(text))] == [
+        "Tại TP. Thanh Hóa có 5 chi bộ.",
+        "Năm 2020 có 6 chi bộ.",
+    ]
+
+
+DOCUMENTS = [
+    (
+        "Thực hiện Nghị quyết số 22-NQ/TW, ngày 2-2-2008 của BCH Trung ương.",
+        [("nghị quyết", "22-NQ/TW", "TW", "2008-02-02")],
+    ),
+    ("Chỉ thị số 10-CT/TW ngày 30-3-2007 của Ban Bí thư.", [("chỉ thị", "10-CT/TW", "TW", "2007-03-30")]),
+    ("Kết luận số 21-KL/TW của Hội nghị Trung ương 4.", [("kết luận", "21-KL/TW", "TW", None)]),
+    ("Quy định số 08-QĐi/TW ngày 25/10/2018.", [("quy định", "08-QĐi/TW", "TW", "2018-10-25")]),
+    ("Kế hoạch số 112-KH/HU của Huyện ủy.", [("kế hoạch", "112-KH/HU", "HU", None)]),
+    ("Đề án 05-ĐA/ĐU về xây dựng chi bộ.", [("đề án", "05-ĐA/ĐU", "ĐU", None)]),
+    ("Thực hiện 04-NQ/TU của Tỉnh ủy.", [("nghị quyết", "04-NQ/TU", "TU", None)]),
+    (
+        "Nghị quyết số 22-NQ/TW của BCH Trung ương; Nghị quyết số 22-NQ/TW, ngày 2-2-2008.",
+        [("nghị quyết", "22-NQ/TW", "TW", "2008-02-02")],
+    ),
+    ("Nghị quyết Đại hội Đảng bộ huyện lần thứ XX; Quyết định số 1234/QĐ-UBND.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DOCUMENTS)
+def test_documents(text, expected):
+    assert [(d.kind, d.number, d.issuer, d.date) for d in extract_documents(text)] == expected
+
+
+def test_command_line_reads_stdin_and_files(tmp_path):
+    text = "Đảng bộ xã Xuân Cẩm có 15 chi bộ với 398 đảng viên."
+    run = lambda *args, **kw: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "crawler.figures", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, **kw
+    )
+    result = run(input=text)
+    assert result.returncode == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["metric"], r["value"]) for r in rows] == [("cells_total", 15), ("members_total", 398)]
+    assert set(rows[0]) == {"metric", "value", "unit", "of_total", "kind", "qualifier", "year", "period",
+                            "organization", "category", "sentence", "start", "end"}  # fmt: skip
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    assert run(str(path)).stdout == result.stdout
+    missing = run(str(tmp_path / "missing.txt"))
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
