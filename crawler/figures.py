@@ -93,8 +93,11 @@ TOTAL_CUE_RE = re.compile(
 LIST_CONTINUES_RE = re.compile(r"^[\s()]*(?:,|và|cùng|;\s*trong đó,?)?[\s()]*(?:có\s*)?$")
 ANAPHORA_RE = re.compile(r"^[\s,(]*(?:đạt|chiếm|bằng|tương đương|bằng tỷ lệ|đạt tỷ lệ|chiếm tỷ lệ|=)\s*$")
 CHANGE_RE = re.compile(r"^\s*(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*$")
+# After a counted noun: a predicate that makes it a subset, not a total (alone or after "và …").
+PREDICATE_AFTER_RE = re.compile(r"(?:\s+(?:và|,)\s+[^,;.]{0,40}?)?\s+(?:được|bị|phải)\s")
 AVERAGE_RE = re.compile(r"(?<!\w)(?:bình quân|trung bình)(?!\w)")
 PROPERTY_SUBSET_RE = re.compile(r"\s+là\s+(?!\d)")
+SINCE_RE = re.compile(r"\s*(?:so với|so cùng kỳ)(?!\w)")
 DELTA_RE = re.compile(r"(?<!\w)(?:tăng|giảm)(?: thêm)?\s*$")
 NOT_A_FIGURE_AFTER_RE = re.compile(
     r"\s*(?:so với|kế hoạch|chỉ tiêu|dự toán|kh\b|cùng kỳ|nghị quyết|năm tuổi|tuổi đảng|năm ngày)"
@@ -163,8 +166,9 @@ ORG_RE = re.compile(
     r"(?=[đchtx])(?<!\w)(?:(?P<body>đảng bộ|chi bộ|đảng ủy)\s+(?:(?P<unit>"
     + _UNITS
     + r")\s+(?P<scope>tỉnh|huyện|thành phố|thị xã)"
-    r"|(?P<level>" + _LEVELS + r")\s+)|(?P<committee>huyện ủy|thành ủy|thị ủy|tỉnh ủy)\s+)"
+    r"|(?P<level>" + _LEVELS + r")\s+)?|(?P<committee>huyện ủy|thành ủy|thị ủy|tỉnh ủy)\s+)"
 )
+_NOT_A_NAME = {"Đảng", "Trung", "Nhân", "Cộng"}
 
 
 def _name_after(text: str, pos: int) -> tuple[str, int]:
@@ -183,6 +187,59 @@ def _name_after(text: str, pos: int) -> tuple[str, int]:
         if core != word or len(words) == 4 or core.isdigit():
             break
         if pos + m.end() < len(text) and text[pos + m.end()] != " ":
+            break
+    return " ".join(words), end
+
+
+_NAME_STOP_WORDS = frozenset(
+    [
+        "có",
+        "với",
+        "đã",
+        "hiện",
+        "là",
+        "và",
+        "được",
+        "bị",
+        "trong",
+        "gồm",
+        "luôn",
+        "đang",
+        "cũng",
+        "sẽ",
+        "vừa",
+        "không",
+        "tại",
+        "của",
+        "về",
+        "cho",
+        "từ",
+        "nhiệm",
+        "lần",
+        "khóa",
+        "khoá",
+        "tổ",
+        "đến",
+        "năm",
+        "thực",
+        "tổ",
+        "chức",
+    ]
+)
+
+
+def _unit_name_after(text: str, m: str, pos: int) -> tuple[str, int]:
+    """ "Bệnh viện Đa khoa tỉnh": a unit's name, whose later syllables may be lower case."""
+    words: list[str] = []
+    end = pos
+    for wm in _WORD_RE.finditer(text[pos : pos + 80]):
+        word = wm.group(0)
+        core = word.rstrip(",.;:)”\"'!?")
+        if not core or core.lower() in _NAME_STOP_WORDS or core[0].isdigit() or len(words) == 6:
+            break
+        words.append(core)
+        end = pos + wm.start() + len(core)
+        if core != word:
             break
     return " ".join(words), end
 
@@ -214,6 +271,13 @@ def find_organizations(text: str, m: str, start: int, end: int) -> list[Org]:
         if not name:
             continue
         level = om["level"]
+        if level is None:
+            # "Đảng bộ Bệnh viện Đa khoa tỉnh": a named unit with no level word; a cell needs one.
+            if body == "Chi bộ" or name.split()[0] in _NOT_A_NAME:
+                continue
+            name, name_end = _unit_name_after(text, m, om.end())
+            found.append(Org(om.start(), name_end, f"{body} {name}"))
+            continue
         if level.startswith("tp"):
             level = "thành phố"
         elif level == "khối":
@@ -440,6 +504,8 @@ def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int
         return
     if mt.entity is None and mt.unit == "count" and NOT_A_FIGURE_AFTER_RE.match(m, mt.end):
         return
+    if DELTA_RE.search(window) or SINCE_RE.match(m, mt.consumed):
+        return  # "tăng 3 đảng viên", "giảm 11 đồng chí so với năm 2022": a difference, not a count
     rating = mt.extra.get("rating")
     # A figure that follows the previous one: "…, đạt 94,3%", "tăng từ X lên Y", "trong đó 15% hoàn thành …".
     if mt.entity is None and prev is not None and prev.metric and prev.consumed <= mt.start:
@@ -471,13 +537,13 @@ def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int
     if mt.unit == "percent":
         return  # a share of members or cells with no rating is no metric of the vocabulary
     after_verb = mt.extra.get("after_verb")
-    if DELTA_RE.search(window):
-        return  # "tăng 3 đảng viên so với năm trước": a difference, not a count
     if AVERAGE_RE.search(window):
         return  # "bình quân mỗi năm kết nạp 17 đảng viên": an average, not a count
     if entity == MEMBERS and PROPERTY_SUBSET_RE.match(m, mt.consumed):
         return  # "9 đảng viên là người dân tộc Mông": a subset by a property outside the vocabulary
     if TOTAL_CUE_RE.search(QUALIFIER_RE.sub("", window)) and not mt.extra.get("masses"):
+        if not after_verb and PREDICATE_AFTER_RE.match(m, mt.consumed) and not window.rstrip().endswith("tổng số"):
+            return  # "có 25 chi bộ được công nhận …", "2 TCCSĐ và 37 đảng viên bị kỷ luật": a subset
         mt.metric = (
             "members_new"
             if after_verb == "new"

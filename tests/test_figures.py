@@ -83,6 +83,11 @@ RULES = [
     # a difference and a subset by a property are not counts of the vocabulary
     ("Năm 2023, đảng bộ kết nạp 11 đảng viên, tăng 3 đảng viên so với năm 2022.", [("members_new", 11, "count")]),
     ("Chi bộ có 24 đảng viên, trong đó có 9 đảng viên là người dân tộc Mông.", [("members_total", 24, "count")]),
+    ("Năm 2023, toàn huyện có 2 TCCSĐ và 37 đảng viên bị xử lý kỷ luật.", [("members_disciplined", 37, "count")]),
+    (
+        "Trong tổng số 356 đảng viên được đánh giá, có 48 đồng chí hoàn thành xuất sắc nhiệm vụ.",
+        [("members_total", 356, "count"), ("members_rated_excellent", 48, "count")],
+    ),
     # zero statements
     ("Không có chi bộ yếu kém.", [("cells_weak", 0, "count")]),
     ("Năm 2021 không có TCCSĐ yếu kém.", [("organizations_weak", 0, "count")]),
@@ -109,6 +114,9 @@ DISTRACTORS = [
     "Huyện ủy khen thưởng 20 chi bộ tiêu biểu; 100% thôn, tổ dân phố có chi bộ.",
     "Chi bộ khu phố 3 là một trong những chi bộ tiêu biểu; một số TCCSĐ còn hạn chế.",
     "Sáng 15-3, tại TP. Thanh Hóa, Huyện ủy tổ chức hội nghị.",
+    "Có 25 chi bộ được công nhận trong sạch, vững mạnh.",
+    "Số đảng viên bị kỷ luật giảm 11 đồng chí so với năm 2022.",
+    "Trong đó đảng viên là người dân tộc thiểu số chiếm trên 80%.",
 ]
 
 
@@ -198,7 +206,10 @@ def test_ratio_gives_of_total():
         ("Chi bộ khu phố 3 có 52 đảng viên.", "Chi bộ khu phố 3"),
         ("Đảng bộ Công an tỉnh hiện có 56 tổ chức cơ sở đảng.", "Đảng bộ Công an tỉnh"),
         ("Trao Huy hiệu Đảng cho 15 đồng chí thuộc Đảng bộ huyện Thiệu Hóa.", "Đảng bộ huyện Thiệu Hóa"),
+        ("Đảng bộ Bệnh viện Đa khoa tỉnh có 12 chi bộ trực thuộc.", "Đảng bộ Bệnh viện Đa khoa tỉnh"),
+        ("Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh có 187 TCCSĐ.", "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh"),
         ("Sau khi sáp nhập thêm xã Xuân Cẩm, huyện có 19 chi bộ.", None),
+        ("Các chi bộ Đảng có 19 chi bộ.", None),
     ],
 )
 def test_organization(text, organization):

@@ -56,6 +56,7 @@ FLOORS = {
     "dev.jsonl": (1.0, 1.0, 1.0),
     "own.jsonl": (1.0, 0.99, 1.0),
     "heldout.jsonl": (1.0, 1.0, 1.0),
+    "blind.jsonl": (1.0, 1.0, 1.0),
 }
 
 
