@@ -136,7 +136,10 @@ MASK_RE = re.compile(
     r"|(?<!\w)ngày\s+\d{1,2}\s*[-/]\s*\d{1,2})"
 )
 # A sentence without a digit, a number word or "không có" holds no figure.
-MAY_HOLD_FIGURE_RE = re.compile(r"\d|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|không có)(?!\w)")
+MAY_HOLD_FIGURE_RE = re.compile(
+    r"\d|không có|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|tư)"
+    r"\s+(?:lượt\s+)?(?:đảng viên|đv|chi|tổ chức|tccsđ|tcđ|đảng bộ|cơ sở|quần chúng|đồng chí)(?!\w)"
+)
 NUMBER_RE = re.compile(
     rf"(?=\d)(?<![\w.,/-])(?:(?P<ratio>(?P<num>\d+)\s*/\s*(?P<den>\d+))|(?P<digits>{DIGITS}))(?![\w/])(?![.,]\d)"
 )
@@ -819,6 +822,8 @@ def extract_documents(text: str) -> list[Document]:
     `Nghị quyết số 22-NQ/TW, ngày 2-2-2008` → nghị quyết, 22-NQ/TW, TW, 2008-02-02.
     """
     text = unicodedata.normalize("NFC", text or "")
+    if "/" not in text:
+        return []  # every party document number has a slash: 22-NQ/TW
     m = match_form(text)
     seen: dict[str, Document] = {}
     for dm in DOC_RE.finditer(m):
