@@ -80,6 +80,13 @@ NEW_AFTER_RE = re.compile(r"\s*(?:mới\s+)?(?:được\s+)?kết nạp|\s*mới
 BADGE_AFTER_RE = re.compile(r"\s*(?:được|đã được)\s+(?:trao|tặng|nhận)\s+huy hiệu")
 DISCIPLINED_AFTER_RE = re.compile(r"\s*(?:bị|phải)\s+(?:thi hành\s+|xử lý\s+)?kỷ luật")
 INSPECTED_AFTER_RE = re.compile(r"\s*(?:được|bị)\s+(?:kiểm tra|giám sát)")
+# Words after a counted noun that say what happened to it: "12 đảng viên mới được kết nạp".
+AFTER_VERB_RES = (
+    (NEW_AFTER_RE, "new"),
+    (BADGE_AFTER_RE, "badge"),
+    (DISCIPLINED_AFTER_RE, "disciplined"),
+    (INSPECTED_AFTER_RE, "inspected"),
+)
 VERB_RES = (
     (re.compile(r"(?<!\w)(?:kết nạp|phát triển)(?!\w)"), "new"),
     (re.compile(r"(?<!\w)(?:kỷ luật|khai trừ|khiển trách|cảnh cáo)(?!\w)"), "disciplined"),
@@ -470,12 +477,7 @@ def _read_after(m: str, mt: _Mention, clause_end: int) -> None:
         mt.extra["rating"] = rm
         pos = rm.end()
     elif mt.entity == MEMBERS:
-        for regex, flag in (
-            (NEW_AFTER_RE, "new"),
-            (BADGE_AFTER_RE, "badge"),
-            (DISCIPLINED_AFTER_RE, "disciplined"),
-            (INSPECTED_AFTER_RE, "inspected"),
-        ):
+        for regex, flag in AFTER_VERB_RES:
             am = regex.match(m, pos, clause_end)
             if am:
                 mt.extra["after_verb"] = flag
@@ -596,12 +598,7 @@ def _noun_before(m: str, mt: _Mention, window_start: int) -> None:
         mt.entity = None
         return
     rest = m[rest_start : mt.start]
-    for regex, flag in (
-        (NEW_AFTER_RE, "new"),
-        (BADGE_AFTER_RE, "badge"),
-        (DISCIPLINED_AFTER_RE, "disciplined"),
-        (INSPECTED_AFTER_RE, "inspected"),
-    ):
+    for regex, flag in AFTER_VERB_RES:
         if regex.match(rest):
             mt.metric = _verb_metric(entity, flag)
             return
