@@ -3,8 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint format clean
+CHROMIUM := /usr/bin/chromium
+.PHONY: demo test lint format clean browser
+
+# Debian's Chromium renders pages whose body is written by script (no browser download).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "apt-get not found: install Chromium at $(CHROMIUM) by hand"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+browser: $(CHROMIUM)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,10 +22,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## crawl the bundled sample site into data/demo.db and print a summary
+demo: $(STAMP) $(CHROMIUM)  ## crawl the bundled sample site into data/demo.db and print a summary
 	$(PY) -m crawler.demo
 
-test: $(STAMP)  ## lint and run the whole test suite
+test: $(STAMP) $(CHROMIUM)  ## lint and run the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -10,26 +10,51 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import mimetypes
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.urls import OLD_ARTICLE_RE
+from crawler.urls import CURRENT_ARTICLE_RE, OLD_ARTICLE_RE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SITE = PROJECT_ROOT / "sample_site"
 
 
 @dataclass
+class Fault:
+    """How the server misbehaves at one path, the way real sites do.
+
+    `times` limits the fault to the first N requests (then the page is served normally);
+    the other fields combine: a status, a delay, a body of its own, extra headers, a redirect,
+    a truncated body, or a gzip bomb that inflates to `gzip_bomb` bytes.
+    """
+
+    status: int | None = None
+    times: int | None = None
+    delay: float = 0.0
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    location: str | None = None
+    truncate_to: int | None = None
+    gzip_bomb: int = 0
+    served: int = 0
+
+
+@dataclass
 class SiteState:
-    """The site's files and what was asked of it."""
+    """The site's files, its faults, and what was asked of it."""
 
     root: Path
     requests: list[str] = field(default_factory=list)
+    faults: dict[str, Fault] = field(default_factory=dict)
+    # A delay before every article page, so a crawl can be interrupted in the middle.
+    article_delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def current_path_for(self, article_id: str) -> str | None:
@@ -58,6 +83,56 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             with state.lock:
                 state.requests.append(path)
+                fault = state.faults.get(path)
+                if fault is not None and fault.times is not None and fault.served >= fault.times:
+                    fault = None
+                if fault is not None:
+                    fault.served += 1
+            try:
+                if fault is not None and self.misbehave(path, fault, head):
+                    return
+                self.serve_path(path, head)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout, a size limit): nothing to answer
+
+        def misbehave(self, path: str, fault: Fault, head: bool) -> bool:
+            """Answer as the fault says; False when the normal page should follow."""
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.location:
+                self.send_response(fault.status or 302)
+                self.send_header("Location", fault.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return True
+            if fault.gzip_bomb:
+                body = gzip.compress(b"\0" * fault.gzip_bomb, compresslevel=9)
+                headers = {"Content-Encoding": "gzip", **fault.headers}
+                self.respond(fault.status or 200, body, "text/html; charset=utf-8", head, headers)
+                return True
+            if fault.body is None and fault.status is None and fault.truncate_to is None and not fault.headers:
+                return False
+            body = fault.body
+            if body is None:
+                file = state.file_for(path)
+                body = file.read_bytes() if file else b"<html><body>error</body></html>"
+            ctype = fault.headers.get("Content-Type", "text/html; charset=utf-8")
+            headers = {k: v for k, v in fault.headers.items() if k != "Content-Type"}
+            if fault.truncate_to is not None:
+                self.send_response(fault.status or 200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: fault.truncate_to])
+                self.wfile.flush()
+                self.close_connection = True
+                return True
+            self.respond(fault.status or 200, body, ctype, head, headers)
+            return True
+
+        def serve_path(self, path: str, head: bool) -> None:
+            if state.article_delay and (CURRENT_ARTICLE_RE.match(path) or OLD_ARTICLE_RE.match(path)):
+                time.sleep(state.article_delay)
             file = state.file_for(path)
             if file is None:
                 old = OLD_ARTICLE_RE.match(path)
@@ -77,10 +152,12 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
                 ctype = f"{ctype}; charset=utf-8"
             self.respond(200, file.read_bytes(), ctype, head)
 
-        def respond(self, status: int, body: bytes, ctype: str, head: bool) -> None:
+        def respond(self, status: int, body: bytes, ctype: str, head: bool, headers: dict | None = None) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             if not head:
                 self.wfile.write(body)
@@ -89,15 +166,17 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
 
 
 @contextlib.contextmanager
-def serve(root: Path = SAMPLE_SITE, port: int = 0) -> Iterator[tuple[str, SiteState]]:
-    """Serve `root` on 127.0.0.1 in a background thread; yields (base_url, state)."""
+def serve(root: Path = SAMPLE_SITE, port: int = 0, host: str = "127.0.0.1") -> Iterator[tuple[str, SiteState]]:
+    """Serve `root` on a loopback address in a background thread; yields (base_url, state)."""
+    if not host.startswith("127."):
+        raise ValueError(f"the sample site is served on loopback addresses only, not {host}")
     state = SiteState(root=Path(root))
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(state))
+    server = ThreadingHTTPServer((host, port), make_handler(state))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="sample-site", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
+        yield f"http://{host}:{server.server_address[1]}", state
     finally:
         server.shutdown()
         server.server_close()

@@ -25,9 +25,27 @@ RETRY_TIMES = 3
 # A news page is tens of kilobytes; anything near these sizes is not an article.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# A response cut short is parsed for what it holds, and its article marked `truncated`.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = False
 LOG_LEVEL = "INFO"
+
+# Pages whose body is written by script are re-requested through headless Chromium
+# (crawler/rendering.py): "auto" renders when a Chromium is installed, "false" never does.
+ADDONS = {"crawler.rendering.RenderingAddon": 0}
+RENDER_ENABLED = "auto"
+CHROMIUM_PATH = "/usr/bin/chromium"
+
+# Health of a run (crawler/health.py): a failed run exits non-zero and says why in crawl_runs.
+SPIDERMON_ENABLED = True
+EXTENSIONS = {"spidermon.contrib.scrapy.extensions.Spidermon": 500}
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.health.HealthMonitorSuite",)
+HEALTH_MIN_ARTICLES = 1
+HEALTH_MAX_EMPTY_BODIES = 0
+HEALTH_MAX_ERRORS = 10
+
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.SiteBoundaryMiddleware": 650}
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,

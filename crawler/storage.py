@@ -69,6 +69,16 @@ DOCUMENT_COLUMNS: dict[str, type] = {
     "issuer": str,
     "date": str,
 }
+FAILURE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "run_id": int,
+    "url": str,
+    "article_id": str,
+    "kind": str,
+    "status": int,
+    "reason": str,
+    "at": str,
+}
 RUN_COLUMNS: dict[str, type] = {
     "id": int,
     "spider": str,
@@ -83,6 +93,10 @@ RUN_COLUMNS: dict[str, type] = {
     "articles_duplicate": int,
     "articles_incomplete": int,
     "errors": int,
+    "failures": int,
+    "health": str,
+    "health_reasons": str,
+    "stats": str,
 }
 
 
@@ -140,6 +154,18 @@ def ensure_schema(db: Database) -> None:
     for column in ("metric", "organization", "year"):
         db["figures"].create_index([column], if_not_exists=True)
     db["documents"].create_index(["number"], if_not_exists=True)
+    db["failures"].create(FAILURE_COLUMNS, pk="id", if_not_exists=True)
+    db["failures"].create_index(["url"], if_not_exists=True)
+    db["failures"].create_index(["run_id"], if_not_exists=True)
+    _add_missing_columns(db, "crawl_runs", RUN_COLUMNS)
+
+
+def _add_missing_columns(db: Database, table: str, columns: Mapping[str, type]) -> None:
+    """A database made by an older version gains the columns it lacks; nothing is dropped."""
+    existing = db[table].columns_dict
+    for name, kind in columns.items():
+        if name not in existing:
+            db[table].add_column(name, kind)
     db["articles"].create_index(["published_at"], if_not_exists=True)
     db["articles"].create_index(["section"], if_not_exists=True)
     db["articles"].create_index(["extraction_status"], if_not_exists=True)
@@ -228,6 +254,36 @@ def start_run(db: Database, *, spider: str, arguments: Mapping[str, Any], now: s
             }
         )
     return int(table.last_pk)
+
+
+def save_failures(
+    db: Database, failures: Iterable[Mapping[str, Any]], *, run_id: int | None = None, now: str | None = None
+) -> int:
+    """Record pages that could not be had, in one transaction."""
+    now = now or utc_now()
+    rows = [{k: f.get(k) for k in FAILURE_COLUMNS if k not in ("id", "run_id", "at")} | {"run_id": run_id, "at": now}
+            for f in failures]  # fmt: skip
+    if rows:
+        with db.atomic():
+            db["failures"].insert_all(rows)
+    return len(rows)
+
+
+def close_stale_runs(db: Database, *, now: str | None = None) -> int:
+    """Runs that never recorded their end were killed: say so instead of leaving them open."""
+    stale = [r["id"] for r in db.query("select id from crawl_runs where finished_at is null")]
+    if stale:
+        with db.atomic():
+            for run_id in stale:
+                db["crawl_runs"].update(
+                    run_id,
+                    {
+                        "finish_reason": "killed (no end recorded)",
+                        "health": "failed",
+                        "health_reasons": "the run ended without recording its end",
+                    },
+                )
+    return len(stale)
 
 
 def finish_run(db: Database, run_id: int, *, now: str | None = None, **values: Any) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.items import ArticleItem
 from crawler.storage import content_hash
 
 
@@ -19,6 +20,8 @@ class DedupePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
         article_id = str(item["id"])
         if article_id in self.seen:
             self.stats.inc_value("pipeline/dedupe/dropped")

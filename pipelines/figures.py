@@ -7,6 +7,7 @@ from typing import Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.figures import extract_documents, extract_figures
+from crawler.items import ArticleItem
 
 
 def extract(article: dict[str, Any]) -> tuple[list[dict], list[dict]]:
@@ -28,6 +29,8 @@ class FiguresPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
         figures, documents = extract(item)
         item["figures"] = figures
         item["documents"] = documents

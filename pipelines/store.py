@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.storage import finish_run, open_database, save_articles, start_run
+from crawler.items import FailureItem
+from crawler.storage import close_stale_runs, finish_run, open_database, save_articles, save_failures, start_run
 
 
 class StorePipeline:
@@ -18,6 +20,7 @@ class StorePipeline:
         self.db: Any = None
         self.run_id: int | None = None
         self.buffer: list[dict[str, Any]] = []
+        self.failures: list[dict[str, Any]] = []
         self.counts = {"new": 0, "changed": 0, "unchanged": 0}
 
     @classmethod
@@ -32,18 +35,28 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.db = open_database(self.db_path)
+        if close_stale_runs(self.db):
+            self.stats.inc_value("pipeline/store/stale_runs_closed")
         spider = self.crawler.spider
         self.run_id = start_run(self.db, spider=spider.name, arguments=getattr(spider, "arguments", {}))
         self.stats.set_value("pipeline/store/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
-        self.buffer.append(dict(item))
-        if len(self.buffer) >= self.batch_size:
+        if isinstance(item, FailureItem):
+            self.failures.append(dict(item))
+        else:
+            self.buffer.append(dict(item))
+        if len(self.buffer) + len(self.failures) >= self.batch_size:
             self.flush()
         return item
 
     def flush(self) -> None:
-        if not self.buffer or self.db is None:
+        if self.db is None:
+            return
+        if self.failures:
+            failures, self.failures = self.failures, []
+            self.stats.inc_value("pipeline/store/failures", save_failures(self.db, failures, run_id=self.run_id))
+        if not self.buffer:
             return
         batch, self.buffer = self.buffer, []
         result = save_articles(self.db, batch, run_id=self.run_id)
@@ -74,6 +87,10 @@ class StorePipeline:
                 v for k, v in stats.items() if k.startswith("pipeline/validate/") and not k.endswith("/ok")
             ),
             errors=stats.get("log_count/ERROR", 0),
+            failures=stats.get("pipeline/store/failures", 0),
+            health=stats.get("health/status", "unchecked"),
+            health_reasons=stats.get("health/reasons"),
+            stats=json.dumps(stats, default=str, sort_keys=True),
         )
         self.db.close()
         self.db = None

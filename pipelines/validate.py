@@ -11,15 +11,19 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.items import ArticleItem
+
 
 def extraction_status(article: Mapping[str, Any]) -> str:
-    """`ok`, `needs_rendering` (body written by script), or `missing_<field>[_<field>]`."""
+    """`ok`, `needs_rendering` (body written by script), `missing_<field>[_<field>]`, or `truncated`."""
     if not article.get("id"):
         return "missing_id"
     missing = [name for name in ("title", "body") if not article.get(name)]
     if not article.get("body") and article.get("body_encoded"):
         return "needs_rendering"
-    return "missing_" + "_".join(missing) if missing else "ok"
+    if missing:
+        return "missing_" + "_".join(missing)
+    return "truncated" if article.get("truncated") else "ok"
 
 
 class ValidatePipeline:
@@ -31,6 +35,8 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
         status = extraction_status(item)
         self.stats.inc_value(f"pipeline/validate/{status}")
         if status == "missing_id":

@@ -8,8 +8,14 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
 
+from crawler.encoding import repair_encoding
+from crawler.items import FailureItem
 from crawler.layouts import section as section_layout
 from crawler.loaders import load_article
 from crawler.sections import DEFAULT_SECTIONS, KNOWN_SECTIONS
@@ -151,6 +157,7 @@ class BaothanhhoaSpider(scrapy.Spider):
             yield scrapy.Request(
                 section_url(self.base_url, section),
                 callback=self.parse_section,
+                errback=self.on_error,
                 cb_kwargs={"section": section, "page": 1},
             )
 
@@ -164,7 +171,7 @@ class BaothanhhoaSpider(scrapy.Spider):
             self.crawler.stats.inc_value("spider/links/duplicate")
             return None
         self._requested_ids.add(aid)
-        return scrapy.Request(url, callback=self.parse_article, cb_kwargs={"requested_id": aid})
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, cb_kwargs={"requested_id": aid})
 
     def parse_section(self, response: Response, section: str, page: int) -> Iterable[scrapy.Request]:
         stats = self.crawler.stats
@@ -191,7 +198,10 @@ class BaothanhhoaSpider(scrapy.Spider):
         next_href = response.css(section_layout.NEXT_PAGE).get()
         if next_href and page < self.max_pages:
             yield response.follow(
-                next_href, callback=self.parse_section, cb_kwargs={"section": section, "page": page + 1}
+                next_href,
+                callback=self.parse_section,
+                errback=self.on_error,
+                cb_kwargs={"section": section, "page": page + 1},
             )
         elif next_href:
             stats.inc_value("spider/pagination/stopped_at_max_pages")
@@ -200,13 +210,73 @@ class BaothanhhoaSpider(scrapy.Spider):
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
             stats.inc_value("spider/articles/not_html")
-            self.logger.warning("not an HTML page: %s", response.url)
+            yield self.failure_item(response.url, "not_html", response.status, "the response is not an HTML page")
             return
-        result = load_article(response, response.url)
+        response, repaired = repair_encoding(response)
+        if repaired:
+            stats.inc_value(f"spider/encoding/repaired/{repaired}")
+        try:
+            result = load_article(response, response.url)
+        except Exception as exc:  # a page no parser can read must not stop the crawl
+            self.logger.exception("cannot parse %s", response.url)
+            stats.inc_value("spider/articles/parse_error")
+            yield self.failure_item(response.url, "parse_error", response.status, f"{type(exc).__name__}: {exc}")
+            return
+        item = result.item
+        if "dataloss" in response.flags:
+            item["truncated"] = True
+            stats.inc_value("spider/articles/truncated")
+        rendered = response.meta.get("rendered", False)
+        if not rendered and not item.get("body") and self.settings.getbool("RENDERING_ACTIVE"):
+            # The body is written by the page's script (or missing): ask Chromium for the page.
+            stats.inc_value("render/requested")
+            yield response.request.replace(meta={"playwright": True, "rendered": True}, dont_filter=True)
+            return
+        if rendered:
+            stats.inc_value("render/succeeded" if item.get("body") else "render/no_body")
         stats.inc_value(f"loader/layout/{result.layout}")
         for field, stage in result.fallbacks:
             stats.inc_value(f"loader/fallback/{field}/{stage}")
-        item = result.item
         if not item.get("id"):
             item["id"] = requested_id
         yield item
+
+    # -- failures --------------------------------------------------------------------------
+
+    def failure_item(self, url: str, kind: str, status: int | None, reason: str) -> FailureItem:
+        self.crawler.stats.inc_value(f"spider/failures/{kind}")
+        return FailureItem(url=url, article_id=article_id(url), kind=kind, status=status, reason=reason)
+
+    def on_error(self, failure: Failure) -> Iterable[FailureItem]:
+        """Every request that fails for good is recorded (URL, status, reason) and the crawl goes on."""
+        request = failure.request
+        url = request.url
+        if failure.check(HttpError):
+            response = failure.value.response
+            status = response.status
+            if status in (404, 410):
+                yield self.failure_item(url, "gone", status, f"HTTP {status}: the article is gone")
+            elif 300 <= status < 400:
+                location = response.headers.get("Location", b"").decode("latin-1")
+                yield self.failure_item(url, "bad_redirect", status, f"redirect to {location!r} not followed")
+            else:
+                yield self.failure_item(url, "http_error", status, f"HTTP {status} after retries")
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+            yield self.failure_item(url, "timeout", None, f"no answer in time after retries ({failure.value})")
+        elif failure.check(IgnoreRequest):
+            text = str(failure.value)
+            lowered = text.lower()
+            kind = "ignored"
+            if "max size" in lowered or "maxsize" in lowered:
+                kind = "too_large"
+            elif lowered.startswith("offsite redirect"):
+                kind = "offsite_redirect"
+            elif lowered.startswith("bad redirect"):
+                kind = "bad_redirect"
+            yield self.failure_item(url, kind, None, text or type(failure.value).__name__)
+        elif failure.check(DNSLookupError):
+            yield self.failure_item(url, "network", None, f"DNS lookup failed: {failure.value}")
+        else:
+            text = str(failure.value)
+            kind = "too_large" if "max size" in text.lower() or "maxsize" in text.lower() else "network"
+            yield self.failure_item(url, kind, None, f"{type(failure.value).__name__}: {text}")

@@ -1,0 +1,360 @@
+"""The hostile site: each fault served by the test server, and what the crawler must do about it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+import zlib
+
+import pytest
+
+from crawler.demo import crawl_command
+from crawler.rendering import find_chromium
+from crawler.sampleserver import PROJECT_ROOT, SAMPLE_SITE, Fault, serve
+from tests.conftest import run_crawl
+from tests.helpers import page_for, to_cp1258
+from tests.test_crawl import rows
+
+THO_XUAN = "/tho-xuan-trao-huy-hieu-dang-cho-dang-vien-lao-thanh-152030.htm"
+CHI_BO = "/chi-bo-khu-pho-3-lam-tot-cong-tac-phat-trien-dang-161020.htm"
+FAST = {"RETRY_TIMES": "2", "DOWNLOAD_TIMEOUT": "2"}
+
+
+def crawl_urls(base_url, db, *paths, settings=None):
+    urls = ",".join(base_url + p for p in paths)
+    return run_crawl(base_url, db, urls=urls, settings={**FAST, **(settings or {})})
+
+
+def crashed(stderr: str) -> bool:
+    """Did a callback or a pipeline raise? (Spidermon's own report of a failed monitor is no crash.)"""
+    return "Spider error processing" in stderr or "Error processing" in stderr or "Unhandled error" in stderr
+
+
+def failures(db):
+    return rows(db, "select url, kind, status, reason from failures order by id")
+
+
+def last_run(db):
+    return rows(db, "select * from crawl_runs order by id desc limit 1")[0]
+
+
+def test_5xx_is_retried_until_it_succeeds(site, tmp_path):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=503, times=2)
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert state.requests.count(THO_XUAN) == 3
+    assert rows(tmp_path / "db", "select extraction_status from articles") == [{"extraction_status": "ok"}]
+    assert failures(tmp_path / "db") == []
+
+
+def test_a_page_that_keeps_failing_is_recorded_and_the_crawl_goes_on(site, tmp_path):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=500)
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    assert state.requests.count(THO_XUAN) == 3  # the first try and RETRY_TIMES=2
+    assert [r["id"] for r in rows(tmp_path / "db", "select id from articles")] == ["161020"]
+    (failure,) = failures(tmp_path / "db")
+    assert (failure["url"], failure["kind"], failure["status"]) == (base_url + THO_XUAN, "http_error", 500)
+    assert last_run(tmp_path / "db")["failures"] == 1
+    assert result.returncode == 0  # one failure is under HEALTH_MAX_ERRORS
+
+
+def test_timeouts_are_retried_then_recorded(site, tmp_path):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(delay=3)
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO, settings={"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "1"})
+    assert state.requests.count(THO_XUAN) == 2
+    assert [(f["kind"], f["status"]) for f in failures(tmp_path / "db")] == [("timeout", None)]
+    assert rows(tmp_path / "db", "select count(*) n from articles")[0]["n"] == 1
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_missing_article_is_recorded_as_gone(site, tmp_path, status):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=status, body=b"<html><body>Not found</body></html>")
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    assert state.requests.count(THO_XUAN) == 1  # not retried
+    assert [(f["kind"], f["status"]) for f in failures(tmp_path / "db")] == [("gone", status)]
+    assert result.returncode == 0
+
+
+def test_a_response_over_the_size_limit_is_refused(site, tmp_path):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(body=b"<html><body>" + b"x" * 3_000_000 + b"</body></html>")
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO, settings={"DOWNLOAD_MAXSIZE": "1000000"})
+    assert [f["kind"] for f in failures(tmp_path / "db")] == ["too_large"]
+    assert rows(tmp_path / "db", "select id from articles") == [{"id": "161020"}]
+
+
+def gzip_bomb(size: int) -> bytes:
+    """`size` zero bytes, gzipped to about a thousandth of that."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = b"\0" * (1 << 20)
+    parts = [compressor.compress(chunk) for _ in range(size >> 20)]
+    return b"".join(parts) + compressor.flush()
+
+
+def test_a_compression_bomb_is_refused_without_blowing_up_memory(site, tmp_path):
+    base_url, state = site
+    bomb = gzip_bomb(1 << 30)  # 1 GiB of zeros in about 1 MB
+    assert len(bomb) < 2_000_000
+    state.faults[THO_XUAN] = Fault(body=bomb, headers={"Content-Encoding": "gzip"})
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    assert [f["kind"] for f in failures(tmp_path / "db")] == ["too_large"]
+    stats = json.loads(last_run(tmp_path / "db")["stats"])
+    assert stats["memusage/max"] < 400 * 1024 * 1024  # far from the 1 GiB it would take inflated
+    assert rows(tmp_path / "db", "select id from articles") == [{"id": "161020"}]
+
+
+@pytest.fixture
+def elsewhere():
+    """A second server on another loopback address: the off-site host nothing may reach."""
+    with serve(SAMPLE_SITE, host="127.0.0.2") as served:
+        yield served
+
+
+def test_a_redirect_off_the_site_is_not_followed(site, elsewhere, tmp_path):
+    base_url, state = site
+    other_url, other = elsewhere
+    state.faults[THO_XUAN] = Fault(status=302, location=other_url + THO_XUAN)
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    assert other.requests == []
+    assert [f["kind"] for f in failures(tmp_path / "db")] == ["offsite_redirect"]
+
+
+def test_a_start_url_that_redirects_off_the_site_is_not_followed(site, elsewhere, tmp_path):
+    base_url, state = site
+    other_url, other = elsewhere
+    state.faults["/xay-dung-dang.htm"] = Fault(status=301, location=other_url + "/xay-dung-dang.htm")
+    result = run_crawl(base_url, tmp_path / "db", settings=FAST)
+    assert other.requests == []
+    assert result.returncode == 1  # no article found: the run is unhealthy
+    assert (
+        "found articles" in last_run(tmp_path / "db")["health_reasons"]
+        or "0 articles" in last_run(tmp_path / "db")["health_reasons"]
+    )
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/x-152030.htm", "data:text/html,hi"])
+def test_a_redirect_to_another_scheme_is_not_followed(site, tmp_path, location):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=302, location=location)
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    (failure,) = failures(tmp_path / "db")
+    assert failure["kind"] == "bad_redirect" and location in failure["reason"]
+
+
+def test_a_truncated_page_gives_what_can_be_read_and_a_status(site, tmp_path):
+    base_url, state = site
+    page = page_for("141203").read_bytes()
+    cut = page.index("Qua đánh giá xếp loại".encode())  # in the middle of the second paragraph
+    path = "/huyen-thuong-xuan-nang-cao-nang-luc-lanh-dao-suc-chien-dau-cua-to-chuc-co-so-dang-141203.htm"
+    state.faults[path] = Fault(truncate_to=cut)
+    result = crawl_urls(base_url, tmp_path / "db", path)
+    (article,) = rows(tmp_path / "db", "select * from articles")
+    assert article["extraction_status"] == "truncated"
+    assert article["title"].startswith("Huyện Thường Xuân")
+    assert article["body"].startswith("Thực hiện Nghị quyết số 22-NQ/TW")
+    assert not crashed(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"<html><head><title>x</title></head><body><div class='article__body'><p>Chi b\xe1\xbb\x99", "ok"),
+        (b"\x00\x01\x02garbage\xff\xfe<<<>>>", "missing_title_body"),
+        (
+            b"<html><body><h1 class='article__title'>Ti\xc3\xaau \xc4\x91\xe1\xbb\x81</h1><p><b><i>unclosed",
+            "missing_body",
+        ),
+        (b"<div>" * 100_000, "missing_title_body"),
+        (b"", "missing_title_body"),
+    ],
+)
+def test_malformed_html_gives_what_can_be_read_and_a_status(site, tmp_path, body, status):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(body=body)
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    assert not crashed(result.stderr)
+    statuses = {r["id"]: r["extraction_status"] for r in rows(tmp_path / "db", "select * from articles")}
+    assert statuses == {"161020": "ok", "152030": status}
+
+
+def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch):
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    import spiders.baothanhhoa as module
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(module, "load_article", broken)
+    crawler = get_crawler(module.BaothanhhoaSpider)
+    spider = module.BaothanhhoaSpider.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    url = "https://baothanhhoa.vn/x-152030.htm"
+    response = HtmlResponse(url=url, body=b"<html></html>", request=Request(url))
+    (item,) = list(spider.parse_article(response, requested_id="152030"))
+    assert (item["kind"], item["article_id"]) == ("parse_error", "152030")
+    assert "RecursionError" in item["reason"]
+
+
+def gold_fields(db, article_id):
+    return rows(db, "select title, lead, body, author, published_at, section from articles where id = ?", (article_id,))
+
+
+@pytest.mark.parametrize(
+    ("name", "make_body", "content_type"),
+    [
+        ("UTF-8 labelled ISO-8859-1", lambda raw: raw, "text/html; charset=iso-8859-1"),
+        ("UTF-8 labelled windows-1252", lambda raw: raw, "text/html; charset=windows-1252"),
+        ("UTF-8 with no label", lambda raw: raw, "text/html"),
+        ("Windows-1258 labelled so", lambda raw: to_cp1258(raw.decode()), "text/html; charset=windows-1258"),
+        ("Windows-1258 labelled UTF-8", lambda raw: to_cp1258(raw.decode()), "text/html; charset=utf-8"),
+    ],
+)
+def test_wrong_charset_labels_give_the_same_text_as_utf8(site, tmp_path, name, make_body, content_type):
+    base_url, state = site
+    reference = tmp_path / "ref.db"
+    crawl_urls(base_url, reference, THO_XUAN)
+    raw = page_for("152030").read_bytes().replace(b'<meta charset="utf-8">', b"")
+    state.faults[THO_XUAN] = Fault(body=make_body(raw), headers={"Content-Type": content_type})
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN)
+    assert gold_fields(tmp_path / "db", "152030") == gold_fields(reference, "152030"), name
+
+
+def test_health_fails_when_a_layout_change_empties_bodies(site, tmp_path):
+    base_url, state = site
+    broken = page_for("152030").read_bytes().replace(b"article__body", b"new-body").replace(b"<p>", b"<span>")
+    state.faults[THO_XUAN] = Fault(body=broken)
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    assert result.returncode == 1
+    assert "health checks" in result.stderr
+    run = last_run(tmp_path / "db")
+    assert run["health"] == "failed" and "empty body" in run["health_reasons"]
+    assert rows(tmp_path / "db", "select extraction_status from articles where id = '152030'")[0] == {
+        "extraction_status": "missing_body"
+    }
+
+
+def test_health_fails_when_no_article_is_found(site, tmp_path):
+    base_url, state = site
+    state.faults["/xay-dung-dang.htm"] = Fault(
+        body="<html><body><main>Trang đang bảo trì</main></body></html>".encode()
+    )
+    result = run_crawl(base_url, tmp_path / "db")
+    assert result.returncode == 1
+    run = last_run(tmp_path / "db")
+    assert run["health"] == "failed" and "0 articles found" in run["health_reasons"]
+
+
+def test_health_fails_over_the_error_threshold(site, tmp_path):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=500)
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO, settings={"HEALTH_MAX_ERRORS": "0"})
+    assert result.returncode == 1
+    assert "errors" in last_run(tmp_path / "db")["health_reasons"]
+
+
+def test_a_healthy_run_says_so(crawled_demo):
+    db = crawled_demo
+    run = last_run(db)
+    assert (run["health"], run["health_reasons"]) == ("ok", None)
+
+
+@pytest.fixture
+def crawled_demo(site, tmp_path):
+    result = run_crawl(site[0], tmp_path / "db", sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return tmp_path / "db"
+
+
+def test_the_script_written_body_is_rendered_in_chromium(crawled_demo, gold):
+    if find_chromium(None) is None:
+        pytest.fail("Chromium is not installed: `make browser` installs Debian's chromium")
+    (article,) = rows(crawled_demo, "select * from articles where id = '151204'")
+    assert article["extraction_status"] == "ok"
+    assert article["body"] == gold["151204"]["body"]
+    stats = json.loads(last_run(crawled_demo)["stats"])
+    assert stats["render/requested"] == 1 and stats["render/succeeded"] == 1
+    figures = rows(crawled_demo, "select metric, value from figures where article_id = '151204'")
+    assert len(figures) == len(gold["151204"]["figures"])
+
+
+def test_without_a_browser_the_crawl_finishes_and_says_what_needs_rendering(site, tmp_path):
+    base_url, _ = site
+    result = run_crawl(base_url, tmp_path / "db", settings={"RENDER_ENABLED": "false"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    statuses = dict((r["id"], r["extraction_status"]) for r in rows(tmp_path / "db", "select * from articles"))
+    assert statuses["151204"] == "needs_rendering"
+    assert last_run(tmp_path / "db")["health"] == "ok"
+
+
+def start_crawl(base_url, db, **settings):
+    cmd = crawl_command(base_url, db, spider_args={"sections": "xay-dung-dang,chinh-tri"},
+                        settings={"CONCURRENT_REQUESTS": "1", "SQLITE_BATCH_SIZE": "1", **settings})  # fmt: skip
+    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_articles(db, count, timeout=60.0):
+    """Read the database while the crawl writes it, as Datasette would."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if db.exists():
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+                n = conn.execute("select count(*) from articles").fetchone()[0]
+                conn.close()
+                if n >= count:
+                    return n
+            except sqlite3.OperationalError:
+                pass  # the schema is not there yet
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} articles after {timeout}s")
+
+
+def test_kill_9_in_the_middle_leaves_a_sound_database_and_the_next_run_completes_it(site, tmp_path):
+    base_url, state = site
+    state.article_delay = 0.4
+    db = tmp_path / "db"
+    process = start_crawl(base_url, db)
+    seen = wait_for_articles(db, 2)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert rows(db, "pragma integrity_check") == [{"integrity_check": "ok"}]
+    stored = rows(db, "select count(*) n from articles")[0]["n"]
+    assert 2 <= max(seen, stored) < 8
+    assert rows(db, "select finished_at from crawl_runs") == [{"finished_at": None}]
+    state.article_delay = 0
+    result = run_crawl(base_url, db, sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert rows(db, "select count(*) n, count(distinct id) d from articles")[0] == {"n": 8, "d": 8}
+    runs = rows(db, "select finish_reason, health from crawl_runs order by id")
+    assert runs == [{"finish_reason": "killed (no end recorded)", "health": "failed"},
+                    {"finish_reason": "finished", "health": "ok"}]  # fmt: skip
+
+
+def test_one_sigint_stops_gracefully_and_flushes_what_was_scraped(site, tmp_path):
+    base_url, state = site
+    state.article_delay = 0.4
+    db = tmp_path / "db"
+    process = start_crawl(base_url, db, SQLITE_BATCH_SIZE="50")  # nothing is written before the flush
+    deadline = time.monotonic() + 60
+    while sum(1 for p in state.requests if p.endswith(".htm") and "-" in p.rsplit("/", 1)[-1]) < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    run = last_run(db)
+    assert run["finish_reason"] == "shutdown"
+    assert run["health"] == "failed" and process.returncode == 1
+    stored = rows(db, "select count(*) n from articles")[0]["n"]
+    assert stored == run["articles_new"] > 0
+    assert rows(db, "pragma integrity_check") == [{"integrity_check": "ok"}]

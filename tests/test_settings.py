@@ -1,0 +1,17 @@
+"""The defaults stay polite to the real site and safe against it; tests change them only with -s."""
+
+from scrapy.utils.project import get_project_settings
+
+
+def test_defaults_are_polite_and_safe(monkeypatch):
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    settings = get_project_settings()
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert 0.5 <= settings.getfloat("DOWNLOAD_DELAY") <= 2
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert "baothanhhoa-party-crawler" in settings.get("USER_AGENT")
+    assert not settings.getbool("TELNETCONSOLE_ENABLED")
+    assert settings.getint("DOWNLOAD_MAXSIZE") <= 16 * 1024 * 1024
+    assert not settings.getbool("DOWNLOAD_FAIL_ON_DATALOSS")
+    assert settings.get("SQLITE_DB") == "data/baothanhhoa.db"
