@@ -57,6 +57,14 @@ ITEM_PIPELINES = {
 # Where articles are stored, and how many go into one transaction.
 SQLITE_DB = "data/baothanhhoa.db"
 SQLITE_BATCH_SIZE = 50
+# Incremental runs (the default mode) stop paging a section at the first listing page that holds
+# at least this many stored articles; they are the overlap that catches re-dated articles.
+INCREMENTAL_OVERLAP = 3
+# How many articles missed by earlier runs (failed, or stored incomplete) a run retries first.
+RETRY_MISSED_LIMIT = 100
+# Request /rss/<section>.xml first, where the site publishes one.
+FEEDS_ENABLED = True
+
 # Read figures and document references out of each body (pipelines/figures.py).
 FIGURES_ENABLED = True
 

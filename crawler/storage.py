@@ -294,6 +294,50 @@ def finish_run(db: Database, run_id: int, *, now: str | None = None, **values: A
         db["crawl_runs"].update(run_id, {"finished_at": now or utc_now(), **values})
 
 
+# Articles whose stored text is incomplete: a later run fetches them again.
+INCOMPLETE_STATUSES = ("needs_rendering", "missing_body", "missing_title", "missing_title_body", "truncated")
+# Failures worth another try in a later run (a `gone` article or a refused redirect is not).
+RETRYABLE_FAILURES = ("http_error", "timeout", "network", "too_large", "not_html", "parse_error", "ignored")
+
+
+def read_only(path: str | Path) -> sqlite3.Connection | None:
+    """A read-only connection to an existing database, or None: a crawl's look at what it has."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        conn.execute("select 1 from articles limit 1")
+    except sqlite3.DatabaseError:
+        return None
+    return conn
+
+
+def known_articles(conn: sqlite3.Connection) -> dict[str, str]:
+    """id → title of the articles stored whole: an incremental run need not fetch them."""
+    placeholders = ",".join("?" * len(INCOMPLETE_STATUSES))
+    query = f"select id, title from articles where extraction_status not in ({placeholders})"
+    return {str(i): t or "" for i, t in conn.execute(query, INCOMPLETE_STATUSES)}
+
+
+def missed_urls(conn: sqlite3.Connection, *, limit: int = 100) -> list[str]:
+    """URLs of articles an earlier run missed: stored incomplete, or failed for a passing reason."""
+    placeholders = ",".join("?" * len(INCOMPLETE_STATUSES))
+    urls = [u for (u,) in conn.execute(
+        f"select url from articles where extraction_status in ({placeholders}) order by last_crawled_at limit ?",
+        (*INCOMPLETE_STATUSES, limit),
+    )]  # fmt: skip
+    has_failures = conn.execute("select 1 from sqlite_master where name = 'failures'").fetchone()
+    if has_failures and len(urls) < limit:
+        kinds = ",".join("?" * len(RETRYABLE_FAILURES))
+        urls += [u for (u,) in conn.execute(
+            f"""select url from failures where kind in ({kinds}) and article_id is not null
+                and article_id not in (select id from articles) group by article_id order by max(id) desc limit ?""",
+            (*RETRYABLE_FAILURES, limit - len(urls)),
+        )]  # fmt: skip
+    return urls
+
+
 def stored_hashes(db: Database, ids: Iterable[str]) -> dict[str, str]:
     ids = list(ids)
     if not ids:

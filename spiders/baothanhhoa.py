@@ -19,11 +19,14 @@ from crawler.items import FailureItem
 from crawler.layouts import section as section_layout
 from crawler.loaders import load_article
 from crawler.sections import DEFAULT_SECTIONS, KNOWN_SECTIONS
+from crawler.storage import known_articles, missed_urls, read_only
+from crawler.text import clean_text
 from crawler.urls import article_id, section_url, strip_tracking
 
 DEFAULT_BASE_URL = "https://baothanhhoa.vn"
 SITE_HOSTS = {"baothanhhoa.vn", "www.baothanhhoa.vn"}
 DEFAULT_MAX_PAGES = 5
+MODES = ("incremental", "full")
 
 
 class SpiderArgumentError(ValueError):
@@ -37,6 +40,17 @@ def _parse_base_url(value: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "", "", "")).rstrip("/")
 
 
+def _parse_bool(name: str, value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise SpiderArgumentError(f"{name} must be true or false, got {value!r}")
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").replace("\n", ",").split(",") if v.strip()]
 
@@ -48,8 +62,10 @@ class BaothanhhoaSpider(scrapy.Spider):
       base_url   site root (default https://baothanhhoa.vn); tests and the demo use a local copy
       sections   comma-separated section slugs (default: xay-dung-dang)
       max_pages  listing pages to follow per section through rel=next (default 5)
-      urls       comma-separated article URLs: fetch just these
+      urls       comma-separated article URLs: fetch just these, even when stored
       urls_file  a file with one article URL a line (# starts a comment)
+      mode       incremental (default): stop paging at stored articles; full: every page to max_pages
+      refetch    true: fetch stored articles again too (default false)
     """
 
     name = "baothanhhoa"
@@ -61,6 +77,8 @@ class BaothanhhoaSpider(scrapy.Spider):
         max_pages: str | int = DEFAULT_MAX_PAGES,
         urls: str | None = None,
         urls_file: str | None = None,
+        mode: str = "incremental",
+        refetch: str | bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -73,13 +91,21 @@ class BaothanhhoaSpider(scrapy.Spider):
         if urls_file:
             entries += self._read_urls_file(urls_file)
         self.article_urls = self._parse_article_urls(entries)
+        if mode not in MODES:
+            raise SpiderArgumentError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        self.mode = mode
+        self.refetch = _parse_bool("refetch", refetch)
         self.arguments = {
             "base_url": self.base_url,
             "sections": ",".join(self.sections),
             "max_pages": self.max_pages,
             "urls": self.article_urls,
+            "mode": self.mode,
+            "refetch": self.refetch,
         }
         self._requested_ids: set[str] = set()
+        # id → stored title of the articles the database already holds whole (filled in start()).
+        self.known: dict[str, str] = {}
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -146,14 +172,46 @@ class BaothanhhoaSpider(scrapy.Spider):
 
     # -- crawling --------------------------------------------------------------------------
 
+    def _load_state(self) -> list[str]:
+        """What earlier runs left: stored articles (skipped), missed ones (retried), and, under a
+        JOBDIR, the ids this job already requested. Returns the missed articles' URLs."""
+        state = getattr(self, "state", None)  # set by Scrapy's SpiderState extension under JOBDIR
+        if isinstance(state, dict):
+            self._requested_ids = state.setdefault("requested_ids", set())
+        conn = read_only(self.settings.get("SQLITE_DB") or "")
+        if conn is None:
+            return []
+        try:
+            if not self.article_urls:
+                self.known = known_articles(conn)
+            limit = self.settings.getint("RETRY_MISSED_LIMIT", 100)
+            missed = missed_urls(conn, limit=limit) if not self.article_urls and limit > 0 else []
+        finally:
+            conn.close()
+        self.crawler.stats.set_value("spider/articles/known_at_start", len(self.known))
+        return [u for u in (self._rebase(url) for url in missed) if u]
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        missed = self._load_state()
         if self.article_urls:
             for url in self.article_urls:
-                request = self.article_request(url)
+                request = self.article_request(url, force=True)
                 if request is not None:
                     yield request
             return
+        for url in missed:
+            request = self.article_request(url, force=True)
+            if request is not None:
+                self.crawler.stats.inc_value("spider/articles/missed_retried")
+                yield request
         for section in self.sections:
+            if self.settings.getbool("FEEDS_ENABLED", True):
+                yield scrapy.Request(
+                    f"{self.base_url}/rss/{section}.xml",
+                    callback=self.parse_feed,
+                    errback=self.on_feed_error,
+                    priority=10,
+                )
             yield scrapy.Request(
                 section_url(self.base_url, section),
                 callback=self.parse_section,
@@ -161,8 +219,20 @@ class BaothanhhoaSpider(scrapy.Spider):
                 cb_kwargs={"section": section, "page": 1},
             )
 
-    def article_request(self, url: str) -> scrapy.Request | None:
-        """One request per article id, whatever URL scheme or tracking parameters name it."""
+    def is_known(self, aid: str, listed_title: str | None = None) -> bool:
+        """Stored whole, and not retitled since: no need to fetch it again."""
+        if aid not in self.known or self.refetch:
+            return False
+        if listed_title:
+            listed, stored = clean_text(listed_title), self.known[aid]
+            if listed.endswith(("...", "…")):
+                return stored.startswith(listed.rstrip(".…").rstrip())
+            return listed == stored
+        return True
+
+    def article_request(self, url: str, *, force: bool = False, title: str | None = None) -> scrapy.Request | None:
+        """One request per article id, whatever URL scheme or tracking parameters name it; none for
+        an article the database already holds (unless forced, or its listed title changed)."""
         url = strip_tracking(url)
         aid = article_id(url)
         if aid is None:
@@ -170,6 +240,11 @@ class BaothanhhoaSpider(scrapy.Spider):
         if aid in self._requested_ids:
             self.crawler.stats.inc_value("spider/links/duplicate")
             return None
+        if not force and aid in self.known:
+            if self.is_known(aid, title):
+                self.crawler.stats.inc_value("spider/articles/known")
+                return None
+            self.crawler.stats.inc_value("spider/articles/retitled")
         self._requested_ids.add(aid)
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, cb_kwargs={"requested_id": aid})
 
@@ -179,24 +254,36 @@ class BaothanhhoaSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             stats.inc_value("spider/section_pages/not_html")
             return
+        titles = {
+            a.attrib.get("href", ""): clean_text(" ".join(a.css("::text").getall()))
+            for a in response.css(section_layout.STORY_TITLES)
+        }
         links = response.css(section_layout.STORY_LINKS).getall()
         if not links:
             stats.inc_value("spider/fallback/story_links")
             links = response.css(section_layout.FALLBACK_LINKS).getall()
         # A story links its title and its thumbnail to the same article: one candidate per id.
-        on_page: dict[str, str] = {}
+        on_page: dict[str, tuple[str, str | None]] = {}
         for href in links:
             url = strip_tracking(response.urljoin(href))
             aid = article_id(url)
             if aid and urlsplit(url).hostname == self.base_host:
-                on_page.setdefault(aid, url)
-        for url in on_page.values():
-            request = self.article_request(url)
+                url_title = on_page.get(aid, (url, None))
+                on_page[aid] = (url_title[0], url_title[1] or titles.get(href))
+        known_on_page = 0
+        for aid, (url, title) in on_page.items():
+            if self.is_known(aid, title):
+                known_on_page += 1
+            request = self.article_request(url, title=title)
             if request is not None:
                 stats.inc_value("spider/links/article")
                 yield request
         next_href = response.css(section_layout.NEXT_PAGE).get()
-        if next_href and page < self.max_pages:
+        overlap = max(1, self.settings.getint("INCREMENTAL_OVERLAP", 3))
+        if next_href and self.mode == "incremental" and known_on_page >= min(overlap, len(on_page) or 1):
+            # The articles from here on were stored by earlier runs: the new ones are behind us.
+            stats.inc_value("spider/pagination/stopped_at_known")
+        elif next_href and page < self.max_pages:
             yield response.follow(
                 next_href,
                 callback=self.parse_section,
@@ -205,6 +292,26 @@ class BaothanhhoaSpider(scrapy.Spider):
             )
         elif next_href:
             stats.inc_value("spider/pagination/stopped_at_max_pages")
+
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        """An RSS feed of the section: a cheap first source of new links."""
+        stats = self.crawler.stats
+        stats.inc_value("spider/feeds")
+        if not isinstance(response, TextResponse):
+            return
+        for item in response.xpath("//item"):
+            link = clean_text(item.xpath("link/text()").get() or item.xpath("guid/text()").get())
+            url = self._rebase(link) if link else None
+            if url is None:
+                continue
+            request = self.article_request(url, title=item.xpath("title/text()").get())
+            if request is not None:
+                stats.inc_value("spider/links/feed")
+                yield request
+
+    def on_feed_error(self, failure: Failure) -> None:
+        """Not every section has a feed: a missing one is counted, not a failure of the run."""
+        self.crawler.stats.inc_value("spider/feeds/unavailable")
 
     def parse_article(self, response: Response, requested_id: str) -> Iterable[Any]:
         stats = self.crawler.stats

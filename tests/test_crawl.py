@@ -84,7 +84,7 @@ def test_crawl_run_is_recorded(crawled):
 def test_second_crawl_changes_nothing(crawled, site):
     db, _, _ = crawled
     before = rows(db, "select * from articles order by id")
-    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri")
+    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri", refetch="true")
     assert result.returncode == 0, result.stderr[-3000:]
     after = rows(db, "select * from articles order by id")
     strip = lambda rs: [{k: v for k, v in r.items() if k != "last_crawled_at"} for r in rs]  # noqa: E731
@@ -101,7 +101,7 @@ def test_changed_article_keeps_previous_version(crawled, site, tmp_path):
     with conn:
         conn.execute("update articles set title = 'Tiêu đề cũ', content_hash = 'old' where id = '152030'")
     conn.close()
-    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri")
+    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri", refetch="true")
     assert result.returncode == 0
     (run,) = rows(db, "select * from crawl_runs order by id desc limit 1")
     assert (run["articles_changed"], run["articles_unchanged"]) == (1, 7)
@@ -149,6 +149,8 @@ def test_urls_file_argument(site, tmp_path):
         ({"max_pages": "ten"}, "max_pages"),
         ({"max_pages": "0"}, "max_pages"),
         ({"base_url": "ftp://baothanhhoa.vn"}, "base_url"),
+        ({"mode": "everything"}, "mode"),
+        ({"refetch": "maybe"}, "refetch"),
         ({"urls_file": "/nonexistent/urls.txt"}, "/nonexistent/urls.txt"),
     ],
 )
@@ -194,10 +196,11 @@ def test_figures_and_documents_are_stored_with_the_articles(crawled, gold):
 def test_figures_are_replaced_not_appended_on_a_second_crawl(crawled, site):
     db, _, _ = crawled
     before = rows(db, "select count(*) n, max(id) top from figures")[0]
-    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri")
+    result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri", refetch="true")
     assert result.returncode == 0
     after = rows(db, "select count(*) n, max(id) top from figures")[0]
     assert after["n"] == before["n"] > 0
+    assert after["top"] > before["top"]  # new rows replaced the old ones
     assert rows(db, "select count(*) n from documents")[0]["n"] == 3
     assert rows(db, "pragma foreign_key_check") == []
 
