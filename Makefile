@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 CHROMIUM := /usr/bin/chromium
-.PHONY: demo test lint format clean browser
+NGINX := /usr/sbin/nginx
+N ?= 5000
+BENCH_JSON ?= data/bench-$(N).json
+.PHONY: demo test bench lint format clean browser
 
 # Debian's Chromium renders pages whose body is written by script (no browser download).
 $(CHROMIUM):
@@ -15,6 +18,16 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
 browser: $(CHROMIUM)
+
+# nginx serves the benchmark's generated site: a Python server would be what gets measured.
+$(NGINX):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null || \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null
+
+$(VENV)/.bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +41,9 @@ demo: $(STAMP) $(CHROMIUM)  ## crawl the bundled sample site into data/demo.db a
 test: $(STAMP) $(CHROMIUM)  ## lint and run the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+bench: $(VENV)/.bench $(NGINX)  ## generate N articles, crawl them through nginx, compare with the bare engine
+	$(PY) -m crawler.bench -n $(N) --json $(BENCH_JSON)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -45,7 +45,8 @@ def summary(db_path: str | Path) -> str:
                 f"last run #{run['id']}: {run['finish_reason']}, {run['pages']} pages, "
                 f"{run['articles_new']} new, {run['articles_changed']} changed, "
                 f"{run['articles_unchanged']} unchanged, {run['articles_duplicate']} duplicate links, "
-                f"{run['errors']} errors"
+                f"{run['errors']} errors, {run['failures']} failed pages; health {run['health']}"
+                + (f" ({run['health_reasons']})" if run["health_reasons"] else "")
             )
         lines.append(f"articles: {db['articles'].count}")
         for row in db.query("select extraction_status, count(*) n from articles group by 1 order by 2 desc"):

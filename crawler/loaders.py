@@ -16,10 +16,12 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from cssselect import HTMLTranslator
 from itemloaders.processors import Identity, MapCompose, TakeFirst
+from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 from scrapy.loader import ItemLoader
 
 from crawler.items import ArticleItem
@@ -77,6 +79,41 @@ def _strip_site_name(title: str) -> str:
     return title
 
 
+@lru_cache(maxsize=256)
+def _xpath(css: str) -> etree.XPath:
+    """A CSS selector (with parsel's ::text and ::attr()) compiled once to an lxml XPath."""
+    return etree.XPath(css2xpath(css))
+
+
+class Page:
+    """An article page's element tree, selected with compiled XPaths: parsel's convenience costs
+    a Selector object per match, which on the crawl's per-page path adds up."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+
+    def select(self, css: str) -> list:
+        if not css:
+            return []
+        try:
+            return _xpath(css)(self.root)
+        except etree.XPathError:
+            return []
+
+
+# Where each metadata value comes from, in order of trust: (key, source) pairs.
+_META_PROPERTIES = {
+    "og:url": "url",
+    "og:title": "title",
+    "og:description": "lead",
+    "og:image": "image_url",
+    "article:published_time": "published_at",
+    "article:section": "section",
+    "article:tag": "tags",
+}
+_META_NAMES = {"description": "lead", "author": "author", "keywords": "tags"}
+
+
 @dataclass
 class PageMetadata:
     """What the page says about itself in <head>: the fallback for every field."""
@@ -87,92 +124,114 @@ class PageMetadata:
         return self.values.get(key, [])
 
     @classmethod
-    def from_selector(cls, sel: Selector) -> PageMetadata:
-        v: dict[str, list[str]] = {}
+    def from_root(cls, root: Any) -> PageMetadata:
+        """One pass over <link>, <meta> and JSON-LD; within a key, canonical > OpenGraph > <meta> > JSON-LD."""
+        found: dict[str, list[tuple[int, str]]] = {}
 
-        def add(key: str, *items: object) -> None:
+        def add(key: str, rank: int, *items: object) -> None:
             for item in items:
                 if isinstance(item, str) and item.strip():
-                    v.setdefault(key, []).append(item)
+                    found.setdefault(key, []).append((rank, item))
 
-        add("url", *sel.css("link[rel=canonical]::attr(href)").getall())
-        add("url", *sel.css("meta[property='og:url']::attr(content)").getall())
-        add("title", *sel.css("meta[property='og:title']::attr(content)").getall())
-        add("lead", *sel.css("meta[property='og:description']::attr(content)").getall())
-        add("lead", *sel.css("meta[name=description]::attr(content)").getall())
-        add("image_url", *sel.css("meta[property='og:image']::attr(content)").getall())
-        add("published_at", *sel.css("meta[property='article:published_time']::attr(content)").getall())
-        add("section", *sel.css("meta[property='article:section']::attr(content)").getall())
-        add("tags", *sel.css("meta[property='article:tag']::attr(content)").getall())
-        for keywords in sel.css("meta[name=keywords]::attr(content)").getall():
-            add("tags", *keywords.split(","))
-        add("author", *sel.css("meta[name=author]::attr(content)").getall())
-        for obj in _json_ld_articles(sel):
-            add("title", obj.get("headline"))
-            add("published_at", obj.get("datePublished"))
-            add("section", obj.get("articleSection"))
-            add("body", obj.get("articleBody"))
-            add("lead", obj.get("description"))
-            add("url", obj.get("url"), obj.get("mainEntityOfPage"))
-            authors = obj.get("author")
-            for author in authors if isinstance(authors, list) else [authors]:
-                add("author", author.get("name") if isinstance(author, dict) else author)
-            images = obj.get("image")
-            for image in images if isinstance(images, list) else [images]:
-                add("image_url", image.get("url") if isinstance(image, dict) else image)
-        return cls(v)
+        for el in root.iter("link", "meta", "script"):
+            if el.tag == "link":
+                if "canonical" in (el.get("rel") or "").lower().split():
+                    add("url", 0, el.get("href"))
+            elif el.tag == "meta":
+                content = el.get("content")
+                prop = (el.get("property") or "").lower()
+                name = (el.get("name") or "").lower()
+                if prop in _META_PROPERTIES:
+                    add(_META_PROPERTIES[prop], 1, content)
+                elif name == "keywords" and content:
+                    add("tags", 2, *content.split(","))
+                elif name in _META_NAMES:
+                    add(_META_NAMES[name], 2, content)
+            elif (el.get("type") or "").lower() == "application/ld+json" and el.text:
+                for obj in _json_ld_articles(el.text):
+                    add("title", 3, obj.get("headline"))
+                    add("published_at", 3, obj.get("datePublished"))
+                    add("section", 3, obj.get("articleSection"))
+                    add("body", 3, obj.get("articleBody"))
+                    add("lead", 3, obj.get("description"))
+                    add("url", 3, obj.get("url"), obj.get("mainEntityOfPage"))
+                    authors = obj.get("author")
+                    for author in authors if isinstance(authors, list) else [authors]:
+                        add("author", 3, author.get("name") if isinstance(author, dict) else author)
+                    images = obj.get("image")
+                    for image in images if isinstance(images, list) else [images]:
+                        add("image_url", 3, image.get("url") if isinstance(image, dict) else image)
+        return cls({key: [v for _, v in sorted(pairs, key=lambda p: p[0])] for key, pairs in found.items()})
 
 
-def _json_ld_articles(sel: Selector) -> Iterable[dict]:
-    for raw in sel.css("script[type='application/ld+json']::text").getall():
-        try:
-            data = json.loads(raw)
-        except ValueError:
+def _json_ld_articles(raw: str) -> Iterable[dict]:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return
+    stack = data if isinstance(data, list) else [data]
+    while stack:
+        obj = stack.pop(0)
+        if not isinstance(obj, dict):
             continue
-        stack = data if isinstance(data, list) else [data]
-        while stack:
-            obj = stack.pop(0)
-            if not isinstance(obj, dict):
-                continue
-            stack.extend(obj.get("@graph", []) if isinstance(obj.get("@graph"), list) else [])
-            kind = obj.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(k in ("NewsArticle", "Article", "ReportageNewsArticle") for k in kinds):
-                yield obj
+        stack.extend(obj.get("@graph", []) if isinstance(obj.get("@graph"), list) else [])
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(k in ("NewsArticle", "Article", "ReportageNewsArticle") for k in kinds):
+            yield obj
 
 
-@lru_cache(maxsize=32)
-def _ancestor_xpath(css: str) -> str:
-    """An XPath that matches a node that is, or sits inside, an element matched by `css`."""
-    translator = HTMLTranslator()
-    parts = [translator.css_to_xpath(s.strip(), prefix="ancestor-or-self::") for s in css.split(",") if s.strip()]
-    return " | ".join(parts)
+_SKIPPED_TAGS = frozenset(("script", "style", "noscript", "template"))
 
 
-def _node_text(node: Selector) -> str:
-    """Text of an element, with <br> as a space and scripts left out."""
-    parts = []
-    for piece in node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)] | .//br"):
-        text = piece.get()
-        parts.append(" " if text.startswith("<br") else text)
+def _element_text(el: Any) -> str:
+    """Text of an lxml element, <br> as a space, scripts and styles left out (their tails kept)."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag == "br":
+            parts.append(" ")
+        elif tag not in _SKIPPED_TAGS and isinstance(node.tag, str):
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+                if child.tail:
+                    parts.append(child.tail)
+            return
+        # a skipped element, a comment or a processing instruction: nothing of its own
+
+    walk(el)
     return clean_text("".join(parts))
+
+
+def _node_text(node: Any) -> str:
+    """Text of a selected element (or the string a ::text / ::attr selector returned)."""
+    return clean_text(node) if isinstance(node, str) else _element_text(node)
 
 
 def _is_furniture(text: str) -> bool:
     return any(marker in text for marker in FURNITURE_TEXT) and len(text) < 200
 
 
-def body_paragraphs(container: Selector, exclude: str, author: str | None = None) -> list[str]:
-    """The article's paragraphs inside `container`, without captions, boxes, author line or teasers."""
-    excluded = _ancestor_xpath(exclude) if exclude else ""
+_PARAGRAPH_TAGS = ("p", "h2", "h3")
+
+
+def body_paragraphs(container: Any, exclude: str, author: str | None = None) -> list[str]:
+    """The article's paragraphs inside `container` (an lxml element), without captions, boxes,
+    author line or teasers."""
+    excluded = set(Page(container).select(exclude)) if exclude else set()
     paragraphs = []
-    for p in container.xpath(".//p | .//h2[not(@class)] | .//h3[not(@class)]"):
-        if excluded and p.xpath(excluded):
+    for p in container.iter(*_PARAGRAPH_TAGS):
+        if p.tag != "p" and p.get("class"):
+            continue  # a heading with a class is page furniture (box titles), not a subheading
+        if p in excluded or any(a in excluded for a in p.iterancestors()):
             continue
-        text = _node_text(p)
+        text = _element_text(p)
         if not text or is_teaser(text) or _is_furniture(text):
             continue
-        style = (p.attrib.get("style") or "").replace(" ", "").lower()
+        style = (p.get("style") or "").replace(" ", "").lower()
         if "text-align:right" in style and len(text) < 80:
             continue  # the author's signature
         if author and text == author:
@@ -182,62 +241,56 @@ def body_paragraphs(container: Selector, exclude: str, author: str | None = None
 
 
 # A stage getter takes (page, layout, metadata) and returns raw values for one field.
-Getter = Callable[[Selector, Layout | None, PageMetadata], list[str]]
+Getter = Callable[[Page, Layout | None, PageMetadata], list[str]]
 
 
 def _css_text(attr: str) -> Getter:
-    def get(sel: Selector, layout: Layout | None, meta: PageMetadata) -> list[str]:
+    def get(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
         css = getattr(layout, attr, "") if layout else ""
-        if not css:
-            return []
-        if "::" in css:
-            return sel.css(css).getall()
-        return [_node_text(node) for node in sel.css(css)]
+        return [_node_text(node) for node in page.select(css)]
 
     return get
 
 
 def _meta(key: str) -> Getter:
-    return lambda sel, layout, meta: meta.get(key)
+    return lambda page, layout, meta: meta.get(key)
 
 
-def _site_body(sel: Selector, layout: Layout | None, meta: PageMetadata) -> list[str]:
+def _site_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
     if not layout:
         return []
-    authors = _css_text("author")(sel, layout, meta)
+    authors = _css_text("author")(page, layout, meta)
     author = clean_text(authors[0]) if authors else None
     paragraphs = []
-    for container in sel.css(layout.body)[:1]:
+    for container in page.select(layout.body)[:1]:
         paragraphs = body_paragraphs(container, layout.body_exclude, author)
     return [join_paragraphs(paragraphs)] if paragraphs else []
 
 
-def _meta_body(sel: Selector, layout: Layout | None, meta: PageMetadata) -> list[str]:
+def _meta_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
     return [join_paragraphs([clean_text(p) for p in b.split("\n") if clean_text(p)]) for b in meta.get("body")]
 
 
-def _generic_body(sel: Selector, layout: Layout | None, meta: PageMetadata) -> list[str]:
+def _generic_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
     for scope in ("article", "main", "body"):
-        for container in sel.css(scope)[:1]:
+        for container in page.select(scope)[:1]:
             paragraphs = [p for p in body_paragraphs(container, FURNITURE_SELECTOR) if len(p) >= 40]
             if paragraphs:
                 return [join_paragraphs(paragraphs)]
     return []
 
 
-def _generic_title(sel: Selector, layout: Layout | None, meta: PageMetadata) -> list[str]:
-    return [_node_text(h) for h in sel.css("h1")[:1]] + sel.css("title::text").getall()
+def _generic_title(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
+    return [_node_text(h) for h in page.select("h1")[:1]] + [_node_text(t) for t in page.select("title::text")]
 
 
-def _site_id(sel: Selector, layout: Layout | None, meta: PageMetadata) -> list[str]:
-    return sel.css("article[data-id]::attr(data-id), [data-article-id]::attr(data-article-id)").getall()
+def _site_id(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
+    return page.select("article[data-id]::attr(data-id), [data-article-id]::attr(data-article-id)")
 
 
-def _meta_id(sel: Selector, layout: Layout | None, meta: PageMetadata) -> list[str]:
+def _meta_id(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
     return [i for i in (article_id(u) for u in meta.get("url")) if i]
 
-
-NONE: Getter = lambda sel, layout, meta: []  # noqa: E731
 
 # field → stages, in order; the response URL is the last resort for id and url (see load_article).
 STAGES: dict[str, tuple[tuple[str, Getter], ...]] = {
@@ -265,13 +318,18 @@ class LoadResult:
 
 def load_article(sel: Selector, url: str) -> LoadResult:
     """Extract one article from a page (a Response or a Selector over its HTML) fetched from `url`."""
-    layout = detect_layout(sel)
-    meta = PageMetadata.from_selector(sel)
-    loader = ArticleLoader(selector=sel)
+    selector = sel.selector if hasattr(sel, "selector") else sel
+    page = Page(selector.root)
+    layout = detect_layout(page.select)
+    meta = PageMetadata.from_root(page.root)
+    loader = ArticleLoader(selector=selector)
     fallbacks: list[tuple[str, str]] = []
     for name, stages in STAGES.items():
         for i, (stage, getter) in enumerate(stages):
-            loader.add_value(name, getter(sel, layout, meta))
+            values = getter(page, layout, meta)
+            if not values:
+                continue
+            loader.add_value(name, values)
             if loader.get_collected_values(name):
                 if i:
                     fallbacks.append((name, stage))
@@ -282,7 +340,7 @@ def load_article(sel: Selector, url: str) -> LoadResult:
     if not loader.get_collected_values("id"):
         loader.add_value("id", article_id(url))
     item = loader.load_item()
-    item["body_encoded"] = bool(layout and not item.get("body") and sel.css(layout.encoded_body))
+    item["body_encoded"] = bool(layout and not item.get("body") and page.select(layout.encoded_body))
     for name in ("title", "body", "published_at"):
         if not item.get(name):
             fallbacks.append((name, "missing"))

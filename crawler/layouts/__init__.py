@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from parsel import Selector
 
 
 @dataclass(frozen=True)
@@ -27,10 +26,11 @@ class Layout:
     body_exclude: str
 
 
-def detect_layout(sel: Selector) -> Layout | None:
+def detect_layout(select: Callable[[str], list]) -> Layout | None:
+    """The layout whose marker elements the page has; `select` runs a CSS selector on the page."""
     from crawler.layouts import current, legacy
 
     for layout in (current.LAYOUT, legacy.LAYOUT):
-        if sel.css(layout.detect):
+        if select(layout.detect):
             return layout
     return None

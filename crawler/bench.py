@@ -1,0 +1,293 @@
+"""Benchmark the whole pipeline against the Scrapy engine's own limit on this machine.
+
+Generates a site of N articles (crawler/sitegen.py), serves it with nginx on a free loopback port
+(a Python server would cap both spiders at its own rate), and runs, one after the other with the
+same concurrency and no delay: (1) a bare spider that only follows the same links, (2) the full
+crawler (load, clean, dedupe, figures, SQLite). Then it times each stage per article in-process
+over a sample of the pages, with trafilatura's extraction of the same pages as a reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from crawler.sampleserver import PROJECT_ROOT
+from crawler.sitegen import generate
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+SETTINGS = {
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "LOG_LEVEL": "WARNING",
+    "RENDER_ENABLED": "false",
+    "FEEDS_ENABLED": "false",
+    "HEALTH_MAX_ERRORS": "1000000",
+}
+NGINX_CONF = """daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    types {{ text/html htm html; text/plain txt; }}
+    charset utf-8;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location / {{ try_files $uri =404; }}
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children still running (nginx's workers)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
+class Nginx:
+    def __init__(self, root: Path, work: Path) -> None:
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(binary).exists():
+            raise SystemExit("nginx is not installed: `apt-get install nginx-light` (make bench does it)")
+        self.port = free_port()
+        work.mkdir(parents=True, exist_ok=True)
+        conf = work / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(work=work, port=self.port, root=root))
+        self.process = subprocess.Popen([binary, "-p", str(work), "-c", str(conf)], stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("nginx did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.process.pid)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def run_measured(cmd: list[str], nginx: Nginx) -> dict:
+    nginx_before = nginx.cpu()
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stderr = process.stderr.read() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    return {
+        "wall_s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "exit_status": os.waitstatus_to_exitcode(status),
+        "server_cpu_s": nginx.cpu() - nginx_before,
+        "stderr_tail": stderr[-1500:],
+    }
+
+
+def scrapy_args(settings: dict[str, str]) -> list[str]:
+    return [arg for key, value in settings.items() for arg in ("-s", f"{key}={value}")]
+
+
+def stage_costs(root: Path, sample: int, work: Path) -> dict:
+    """Milliseconds per article of each stage, in this process, over `sample` article pages."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.loaders import load_article
+    from crawler.storage import content_hash, open_database, save_articles
+    from pipelines.figures import extract
+    from pipelines.validate import extraction_status
+
+    pages = sorted(p for p in root.glob("*.htm") if p.stem.rsplit("-", 1)[-1].isdigit())[:sample]
+    bodies = [(p.name, p.read_bytes()) for p in pages]
+    timings: dict[str, float] = {}
+
+    t = time.perf_counter()
+    items = []
+    for name, body in bodies:
+        item = load_article(HtmlResponse(url=f"https://baothanhhoa.vn/{name}", body=body), "").item
+        item["extraction_status"] = extraction_status(item)
+        item["content_hash"] = content_hash(item)
+        items.append(item)
+    timings["load_ms"] = (time.perf_counter() - t) * 1000 / len(bodies)
+
+    t = time.perf_counter()
+    for item in items:
+        item["figures"], item["documents"] = extract(item)
+    timings["figures_ms"] = (time.perf_counter() - t) * 1000 / len(items)
+    timings["figures_per_article"] = sum(len(i["figures"]) for i in items) / len(items)
+
+    db = open_database(work / "stages.db")
+    t = time.perf_counter()
+    for i in range(0, len(items), 50):
+        save_articles(db, [dict(x) for x in items[i : i + 50]])
+    timings["sqlite_ms"] = (time.perf_counter() - t) * 1000 / len(items)
+    db.close()
+
+    try:
+        import trafilatura
+    except ImportError:
+        timings["trafilatura_ms"] = None
+    else:
+        t = time.perf_counter()
+        for _, body in bodies:
+            trafilatura.extract(body.decode("utf-8"), include_comments=False)
+        timings["trafilatura_ms"] = (time.perf_counter() - t) * 1000 / len(bodies)
+    timings["sample"] = len(bodies)
+    return timings
+
+
+def benchmark(n: int, work: Path, sample: int = 300) -> dict:
+    site = work / "site"
+    t = time.perf_counter()
+    counts = generate(site, n)
+    generation_s = time.perf_counter() - t
+    nginx = Nginx(site, work / "nginx")
+    try:
+        bare_stats = work / "bare-stats.json"
+        bare = run_measured(
+            [sys.executable, "-m", "scrapy", "runspider", str(PROJECT_ROOT / "crawler" / "benchspider.py"),
+             "-a", f"base_url={nginx.url}", "-a", f"stats_out={bare_stats}", *scrapy_args(SETTINGS)],
+            nginx,
+        )  # fmt: skip
+        bare_pages = json.loads(bare_stats.read_text())["response_received_count"]
+        db = work / "bench.db"
+        full = run_measured(
+            [sys.executable, "-m", "scrapy", "crawl", "baothanhhoa", "-a", f"base_url={nginx.url}",
+             "-a", f"max_pages={counts['listing_pages']}", *scrapy_args({**SETTINGS, "SQLITE_DB": str(db)})],
+            nginx,
+        )  # fmt: skip
+    finally:
+        nginx.stop()
+    conn = sqlite3.connect(db)
+    run_stats = json.loads(conn.execute("select stats from crawl_runs order by id desc").fetchone()[0])
+    stored = conn.execute("select count(*) from articles").fetchone()[0]
+    figures = conn.execute("select count(*) from figures").fetchone()[0]
+    conn.close()
+    db_bytes = sum(p.stat().st_size for p in work.glob("bench.db*"))
+    full_pages = run_stats["response_received_count"]
+    result = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "processor": platform.processor() or platform.machine()},
+        "n": n,
+        "site": counts,
+        "generation_s": round(generation_s, 2),
+        "bare": _summary(bare, bare_pages),
+        "full": _summary(full, full_pages) | {"articles_stored": stored, "figures_stored": figures},
+        "stages_ms_per_article": {k: (round(v, 3) if isinstance(v, float) else v)
+                                  for k, v in stage_costs(site, sample, work).items()},
+        "db_bytes_per_1000_articles": round(db_bytes / max(stored, 1) * 1000),
+    }  # fmt: skip
+    result["ratio_pages_per_s"] = round(result["full"]["pages_per_s"] / result["bare"]["pages_per_s"], 3)
+    result["ratio_cpu_per_page"] = round(
+        result["bare"]["cpu_s_per_1000_pages"] / result["full"]["cpu_s_per_1000_pages"], 3
+    )
+    return result
+
+
+def _summary(run: dict, pages: int) -> dict:
+    return {
+        "pages": pages,
+        "wall_s": round(run["wall_s"], 2),
+        "pages_per_s": round(pages / run["wall_s"], 1),
+        "cpu_s_per_1000_pages": round(run["cpu_s"] / pages * 1000, 2),
+        "peak_rss_mb": round(run["peak_rss_mb"], 1),
+        "server_cpu_s": round(run["server_cpu_s"], 2),
+        "exit_status": run["exit_status"],
+    }
+
+
+def report(r: dict) -> str:
+    b, f, s = r["bare"], r["full"], r["stages_ms_per_article"]
+    traf = f"{s['trafilatura_ms']:.2f}" if s.get("trafilatura_ms") is not None else "n/a"
+    lines = [
+        f"N={r['n']} articles ({r['site']['listing_pages']} listing pages, {r['site']['old_layout']} old-layout, "
+        f"{r['site']['scripted']} script-written); {r['machine']['cpus']} CPUs, Python {r['machine']['python']}",
+        f"{'':28}{'pages':>8}{'pages/s':>10}{'CPU s/1000 p':>14}{'peak RSS MB':>13}{'nginx CPU s':>13}",
+        f"{'1. bare Scrapy spider':28}{b['pages']:>8}{b['pages_per_s']:>10}{b['cpu_s_per_1000_pages']:>14}"
+        f"{b['peak_rss_mb']:>13}{b['server_cpu_s']:>13}",
+        f"{'2. full crawler':28}{f['pages']:>8}{f['pages_per_s']:>10}{f['cpu_s_per_1000_pages']:>14}"
+        f"{f['peak_rss_mb']:>13}{f['server_cpu_s']:>13}",
+        f"ratio full/bare: {r['ratio_pages_per_s']:.0%} of the pages per second, "
+        f"{r['ratio_cpu_per_page']:.0%} of the CPU efficiency (bare CPU per page / full CPU per page)",
+        f"per article (ms, sample of {s['sample']}): load+clean {s['load_ms']:.2f}, figures+documents "
+        f"{s['figures_ms']:.2f} ({s['figures_per_article']:.1f} figures), SQLite write {s['sqlite_ms']:.2f}, "
+        f"trafilatura (reference) {traf}",
+        f"stored {f['articles_stored']} articles, {f['figures_stored']} figures; "
+        f"database {r['db_bytes_per_1000_articles'] / 1e6:.2f} MB per 1,000 articles",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=5000, help="articles in the generated site (default 5000)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument("--sample", type=int, default=300, help="pages timed per stage (default 300)")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("-n must be at least 1")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    work.chmod(0o755)  # nginx's worker runs as another user: it must be able to read the site
+    try:
+        result = benchmark(args.n, work, args.sample)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(report(result))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

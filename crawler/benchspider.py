@@ -1,0 +1,44 @@
+"""The benchmark's reference: a bare spider that follows the same links as the crawler and yields
+nothing, so its speed is the Scrapy engine's own limit on this machine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.layouts import section as section_layout
+from crawler.urls import article_id
+
+
+class BareSpider(scrapy.Spider):
+    name = "bare"
+
+    def __init__(self, base_url: str, max_pages: str = "1000000", stats_out: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+        self.max_pages = int(max_pages)
+        self.stats_out = stats_out
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(f"{self.base_url}/xay-dung-dang.htm", callback=self.parse_section, cb_kwargs={"page": 1})
+
+    def parse_section(self, response: Response, page: int) -> Iterable[scrapy.Request]:
+        for href in dict.fromkeys(response.css(section_layout.STORY_LINKS).getall()):
+            url = response.urljoin(href)
+            if article_id(url):
+                yield scrapy.Request(url, callback=self.parse_article)
+        next_href = response.css(section_layout.NEXT_PAGE).get()
+        if next_href and page < self.max_pages:
+            yield response.follow(next_href, callback=self.parse_section, cb_kwargs={"page": page + 1})
+
+    def parse_article(self, response: Response) -> Iterable[Any]:
+        return ()
+
+    def closed(self, reason: str) -> None:
+        if self.stats_out:
+            with open(self.stats_out, "w", encoding="utf-8") as f:
+                json.dump(self.crawler.stats.get_stats(), f, default=str)
