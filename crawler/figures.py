@@ -28,7 +28,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from crawler.numbers import DIGITS, NUMBER_WORD_RE, THOUSAND_RE, as_number, parse_number
 
@@ -318,7 +318,7 @@ class Figure:
     end: int
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)  # flat values only: dataclasses.asdict's deep copy is not needed
 
 
 @dataclass
@@ -810,7 +810,7 @@ class Document:
     end: int
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)  # flat values only: dataclasses.asdict's deep copy is not needed
 
 
 def extract_documents(text: str) -> list[Document]:

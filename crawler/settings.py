@@ -28,6 +28,8 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # A response cut short is parsed for what it holds, and its article marked `truncated`.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 TELNETCONSOLE_ENABLED = False
+# A response yields at most one item here; Scrapy's default (100) starts 100 workers per response.
+CONCURRENT_ITEMS = 8
 COOKIES_ENABLED = False
 LOG_LEVEL = "INFO"
 

@@ -195,12 +195,18 @@ def test_figures_and_documents_are_stored_with_the_articles(crawled, gold):
 
 def test_figures_are_replaced_not_appended_on_a_second_crawl(crawled, site):
     db, _, _ = crawled
-    before = rows(db, "select count(*) n, max(id) top from figures")[0]
+    before = rows(db, "select count(*) n from figures")[0]
+    conn = sqlite3.connect(db)
+    with conn:  # a stale figure: the second crawl must replace it, not keep it beside new ones
+        conn.execute("update figures set value = 999 where article_id = '161020' and metric = 'members_total'")
+    conn.close()
     result = run_crawl(site[0], db, sections="xay-dung-dang,chinh-tri", refetch="true")
     assert result.returncode == 0
-    after = rows(db, "select count(*) n, max(id) top from figures")[0]
+    after = rows(db, "select count(*) n from figures")[0]
     assert after["n"] == before["n"] > 0
-    assert after["top"] > before["top"]  # new rows replaced the old ones
+    assert rows(db, "select value from figures where article_id = '161020' and metric = 'members_total'") == [
+        {"value": 52}
+    ]
     assert rows(db, "select count(*) n from documents")[0]["n"] == 3
     assert rows(db, "pragma foreign_key_check") == []
 
