@@ -206,12 +206,13 @@ def benchmark(n: int, work: Path, sample: int = 300) -> dict:
     finally:
         nginx.stop()
     conn = sqlite3.connect(db)
-    run_stats = json.loads(conn.execute("select stats from crawl_runs order by id desc").fetchone()[0])
+    run_id = conn.execute("select max(id) from crawl_runs").fetchone()[0]
+    run_stats = dict(conn.execute("select key, value from run_stats where run_id = ?", (run_id,)).fetchall())
     stored = conn.execute("select count(*) from articles").fetchone()[0]
     figures = conn.execute("select count(*) from figures").fetchone()[0]
     conn.close()
     db_bytes = sum(p.stat().st_size for p in work.glob("bench.db*"))
-    full_pages = run_stats["response_received_count"]
+    full_pages = int(run_stats["response_received_count"])
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "processor": platform.processor() or platform.machine()},

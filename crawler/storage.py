@@ -96,7 +96,68 @@ RUN_COLUMNS: dict[str, type] = {
     "failures": int,
     "health": str,
     "health_reasons": str,
-    "stats": str,
+}
+TAG_SEPARATOR = ", "
+# Diacritics aside, Vietnamese search must match `dang` to `đảng`: FTS5's unicode61 tokenizer with
+# remove_diacritics 2 strips tone marks but leaves đ (U+0111 has no decomposition), so the index
+# also holds a copy of the text with đ folded to d. Queries match either column.
+_FOLD = (
+    "replace(replace(coalesce({p}title, '') || ' ' || coalesce({p}lead, '') || ' ' || coalesce({p}body, ''),"
+    " 'đ', 'd'), 'Đ', 'D')"
+)
+FTS_SQL = f"""
+create view if not exists articles_search as
+    select rowid, title, lead, body, {_FOLD.format(p="")} as folded from articles;
+create virtual table if not exists articles_fts using fts5(
+    title, lead, body, folded, content='articles_search', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+create trigger if not exists articles_fts_insert after insert on articles begin
+    insert into articles_fts(rowid, title, lead, body, folded)
+    values (new.rowid, new.title, new.lead, new.body, {_FOLD.format(p="new.")});
+end;
+create trigger if not exists articles_fts_delete after delete on articles begin
+    insert into articles_fts(articles_fts, rowid, title, lead, body, folded)
+    values ('delete', old.rowid, old.title, old.lead, old.body, {_FOLD.format(p="old.")});
+end;
+create trigger if not exists articles_fts_update after update on articles begin
+    insert into articles_fts(articles_fts, rowid, title, lead, body, folded)
+    values ('delete', old.rowid, old.title, old.lead, old.body, {_FOLD.format(p="old.")});
+    insert into articles_fts(rowid, title, lead, body, folded)
+    values (new.rowid, new.title, new.lead, new.body, {_FOLD.format(p="new.")});
+end;
+"""
+# The questions users ask, as views (Datasette lists them beside the tables).
+VIEWS = {
+    "figures_with_articles": """
+        select f.id, f.metric, f.value, f.unit, f.of_total, f.kind, f.qualifier, f.year, f.period,
+               f.organization, f.category, f.sentence, a.id as article_id, a.title as article_title,
+               substr(a.published_at, 1, 10) as published, a.url
+        from figures f join articles a on a.id = f.article_id""",
+    "organization_timeline": """
+        select f.organization, f.metric, f.unit,
+               coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) as year,
+               f.year is null as year_from_article_date, f.value, f.of_total, f.qualifier, f.kind,
+               a.title as article_title, substr(a.published_at, 1, 10) as published, a.id as article_id
+        from figures f join articles a on a.id = f.article_id
+        where f.organization is not null""",
+    "latest_totals": """
+        select organization, metric, value, year, published, article_title, article_id from (
+            select f.organization, f.metric, f.value,
+                   coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) as year,
+                   substr(a.published_at, 1, 10) as published, a.title as article_title, a.id as article_id,
+                   row_number() over (partition by f.organization, f.metric
+                                      order by coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) desc,
+                                               a.published_at desc) as rank
+            from figures f join articles a on a.id = f.article_id
+            where f.organization is not null and f.kind = 'actual' and f.unit = 'count'
+              and f.metric in ('members_total', 'cells_total', 'organizations_total'))
+        where rank = 1""",
+    "documents_cited": """
+        select d.kind, d.number, d.issuer, max(d.date) as date, count(distinct d.article_id) as articles,
+               min(substr(a.published_at, 1, 10)) as first_cited, max(substr(a.published_at, 1, 10)) as last_cited
+        from documents d join articles a on a.id = d.article_id
+        group by d.kind, d.number, d.issuer order by articles desc, last_cited desc""",
 }
 
 
@@ -154,6 +215,25 @@ def ensure_schema(db: Database) -> None:
     for column in ("metric", "organization", "year"):
         db["figures"].create_index([column], if_not_exists=True)
     db["documents"].create_index(["number"], if_not_exists=True)
+    db["article_tags"].create(
+        {"article_id": str, "tag": str},
+        pk=("article_id", "tag"),
+        foreign_keys=[("article_id", "articles", "id")],
+        if_not_exists=True,
+    )
+    db["article_tags"].create_index(["tag"], if_not_exists=True)
+    db["run_stats"].create(
+        {"run_id": int, "key": str, "value": str},
+        pk=("run_id", "key"),
+        foreign_keys=[("run_id", "crawl_runs", "id")],
+        if_not_exists=True,
+    )
+    fts_is_new = not db["articles_fts"].exists()
+    db.executescript(FTS_SQL)
+    if fts_is_new and db["articles"].count:
+        db.execute("insert into articles_fts(articles_fts) values ('rebuild')")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
     db["failures"].create(FAILURE_COLUMNS, pk="id", if_not_exists=True)
     db["failures"].create_index(["url"], if_not_exists=True)
     db["failures"].create_index(["run_id"], if_not_exists=True)
@@ -176,7 +256,7 @@ def article_row(item: Mapping[str, Any]) -> dict[str, Any]:
     """The `articles` columns of an item, lists as JSON text."""
     row = {k: item.get(k) for k in ARTICLE_FIELDS}
     tags = row.get("tags") or []
-    row["tags"] = tags if isinstance(tags, str) else json.dumps(list(tags), ensure_ascii=False)
+    row["tags"] = tags if isinstance(tags, str) else TAG_SEPARATOR.join(tags)
     row["content_hash"] = item.get("content_hash") or content_hash(item)
     row["extraction_status"] = item.get("extraction_status") or "ok"
     return row
@@ -222,6 +302,7 @@ def save_articles(
         db["articles"].upsert_all(rows, pk="id", alter=False)
         if versions:
             db["article_versions"].insert_all(versions)
+        _replace_tags(db, items_list)
         replace_extractions_batch(
             db,
             {
@@ -231,6 +312,22 @@ def save_articles(
             },
         )
     return result
+
+
+def _replace_tags(db: Database, items: list[Mapping[str, Any]]) -> None:
+    ids = [str(item["id"]) for item in items]
+    db.execute(f"delete from article_tags where article_id in ({','.join('?' * len(ids))})", ids)
+    rows = {(str(item["id"]), tag) for item in items for tag in _tag_list(item.get("tags"))}
+    if rows:
+        db.conn.executemany("insert into article_tags (article_id, tag) values (?, ?)", sorted(rows))
+
+
+def _tag_list(tags: Any) -> list[str]:
+    if not tags:
+        return []
+    if isinstance(tags, str):
+        return [t.strip() for t in tags.split(",") if t.strip()]
+    return list(tags)
 
 
 def replace_extractions(
@@ -268,7 +365,7 @@ def start_run(db: Database, *, spider: str, arguments: Mapping[str, Any], now: s
             {
                 "spider": spider,
                 "started_at": now or utc_now(),
-                "arguments": json.dumps(dict(arguments), ensure_ascii=False, sort_keys=True),
+                "arguments": "; ".join(f"{k}={_argument_text(v)}" for k, v in sorted(dict(arguments).items())),
             }
         )
     return int(table.last_pk)
@@ -302,6 +399,21 @@ def close_stale_runs(db: Database, *, now: str | None = None) -> int:
                     },
                 )
     return len(stale)
+
+
+def _argument_text(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+def save_run_stats(db: Database, run_id: int, stats: Mapping[str, Any]) -> None:
+    """The run's Scrapy stats as rows (key, value): readable in Datasette, queryable across runs."""
+    rows = [{"run_id": run_id, "key": k, "value": str(v)} for k, v in sorted(stats.items())]
+    with db.atomic():
+        db["run_stats"].upsert_all(rows, pk=("run_id", "key"))
+
+
+def run_stats(db: Database, run_id: int) -> dict[str, str]:
+    return {r["key"]: r["value"] for r in db.query("select key, value from run_stats where run_id = ?", [run_id])}
 
 
 def finish_run(db: Database, run_id: int, *, now: str | None = None, **values: Any) -> None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FailureItem
-from crawler.storage import close_stale_runs, finish_run, open_database, save_articles, save_failures, start_run
+from crawler.storage import (
+    close_stale_runs,
+    finish_run,
+    open_database,
+    save_articles,
+    save_failures,
+    save_run_stats,
+    start_run,
+)
 
 
 class StorePipeline:
@@ -90,7 +97,7 @@ class StorePipeline:
             failures=stats.get("pipeline/store/failures", 0),
             health=stats.get("health/status", "unchecked"),
             health_reasons=stats.get("health/reasons"),
-            stats=json.dumps(stats, default=str, sort_keys=True),
         )
+        save_run_stats(self.db, self.run_id, stats)
         self.db.close()
         self.db = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import unicodedata
 
@@ -66,7 +65,8 @@ def test_crawl_output_is_clean_text(crawled):
         for marker in FURNITURE:
             assert marker not in (article["body"] or ""), (article["id"], marker)
         assert article["title"] not in (article["body"] or "")
-        assert isinstance(json.loads(article["tags"]), list)
+        tags = [r["tag"] for r in rows(db, "select tag from article_tags where article_id = ?", (article["id"],))]
+        assert sorted(tags) == sorted(t for t in (article["tags"] or "").split(", ") if t)
 
 
 def test_crawl_run_is_recorded(crawled):
@@ -77,7 +77,7 @@ def test_crawl_run_is_recorded(crawled):
     assert run["articles_incomplete"] == 0
     assert run["errors"] == 0
     assert run["pages"] >= 11
-    assert json.loads(run["arguments"])["sections"] == "xay-dung-dang,chinh-tri"
+    assert "sections=xay-dung-dang,chinh-tri" in run["arguments"]
     assert rows(db, "pragma journal_mode")[0]["journal_mode"] == "wal"
 
 
