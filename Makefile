@@ -9,7 +9,9 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 N ?= 5000
 BENCH_JSON ?= data/bench-$(N).json
-.PHONY: demo test bench lint format clean browser
+.PHONY: demo test bench browse lint format clean browser
+DB ?= data/demo.db
+PORT ?= 8001
 
 # Debian's Chromium renders pages whose body is written by script (no browser download).
 $(CHROMIUM):
@@ -44,6 +46,9 @@ test: $(STAMP) $(CHROMIUM)  ## lint and run the whole test suite
 
 bench: $(VENV)/.bench $(NGINX)  ## generate N articles, crawl them through nginx, compare with the bare engine
 	$(PY) -m crawler.bench -n $(N) --json $(BENCH_JSON)
+
+browse: $(STAMP)  ## Datasette on 127.0.0.1:$(PORT) over $(DB) (default data/demo.db, made by make demo)
+	$(PY) -m crawler.browse $(DB) --port $(PORT)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

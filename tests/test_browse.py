@@ -1,0 +1,210 @@
+"""The database as people explore it: Datasette with the project's metadata, search, views,
+canned queries and the chart page (in a real headless Chromium)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import sqlite3
+import subprocess
+import time
+import zlib
+from urllib.parse import quote
+
+import pytest
+from datasette.app import Datasette
+
+from crawler.browse import TEMPLATES, datasette_command, metadata_for
+from crawler.rendering import CHROMIUM_ARGS, find_chromium
+from crawler.storage import open_database, save_articles
+from tests.conftest import run_crawl
+from tests.test_crawl import rows
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from crawler.sampleserver import SAMPLE_SITE, serve
+
+    db = tmp_path_factory.mktemp("browse") / "demo.db"
+    with serve(SAMPLE_SITE) as (base_url, _):
+        result = run_crawl(base_url, db, sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return db
+
+
+def get(db, path):
+    datasette = Datasette([str(db)], metadata=metadata_for(db), template_dir=str(TEMPLATES))
+    return asyncio.run(datasette.client.get(path))
+
+
+def get_json(db, path):
+    response = get(db, path)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.json()
+
+
+def test_every_table_and_view_renders(demo_db):
+    names = [r["name"] for r in rows(demo_db, "select name from sqlite_master where type in ('table', 'view')")]
+    assert {"articles", "figures", "documents", "figures_with_articles", "organization_timeline", "latest_totals",
+            "documents_cited", "crawl_runs", "run_stats", "failures", "article_tags"} <= set(names)  # fmt: skip
+    for name in names:
+        response = get(demo_db, f"/demo/{quote(name)}")
+        assert response.status_code == 200, name
+    home = get(demo_db, "/demo")
+    assert "figures_with_articles" in home.text and "articles_fts_data" not in home.text
+    assert "Số liệu / Figures" in get(demo_db, "/demo/figures").text
+
+
+def test_tables_carry_titles_descriptions_and_newest_first(demo_db):
+    page = get(demo_db, "/demo/articles").text
+    assert "Bài báo / Articles" in page and "dang vien" in page
+    data = get_json(demo_db, "/demo/articles.json?_shape=objects")
+    dates = [r["published_at"] for r in data["rows"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(("table", "facet"), [("figures", "metric"), ("figures", "year"), ("figures", "organization"),
+                                              ("articles", "section")])  # fmt: skip
+def test_facets(demo_db, table, facet):
+    data = get_json(demo_db, f"/demo/{table}.json?_facet={facet}")
+    results = data["facet_results"]
+    facets = results.get("results", results)
+    values = facets[facet]["results"]
+    assert values and sum(v["count"] for v in values) > 0
+
+
+def search(db, query):
+    data = get_json(db, f"/demo/articles.json?_search={quote(query)}&_shape=objects")
+    return sorted(r["id"] for r in data["rows"])
+
+
+@pytest.mark.parametrize(
+    ("plain", "accented"),
+    [("dang vien", "đảng viên"), ("Thuong Xuan", "Thường Xuân"), ("to chuc co so dang", "tổ chức cơ sở đảng"),
+     ("kiem tra giam sat", "kiểm tra, giám sát")],
+)  # fmt: skip
+def test_search_finds_the_same_articles_with_and_without_diacritics(demo_db, plain, accented):
+    found = search(demo_db, plain)
+    assert found and found == search(demo_db, accented)
+
+
+def test_search_index_follows_inserts_updates_and_reruns(demo_db, tmp_path):
+    db_path = tmp_path / "demo.db"
+    shutil.copy(demo_db, db_path)
+    assert search(db_path, "Quang Thang") == ["160412"]
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("update articles set title = 'Phường Điện Biên đổi mới sinh hoạt chi bộ', "
+                     "lead = '', body = 'Đổi mới' where id = '160412'")  # fmt: skip
+    conn.close()
+    assert search(db_path, "Quang Thang") == []
+    assert search(db_path, "Dien Bien") == ["160412"]
+    db = open_database(db_path)
+    save_articles(db, [{"id": "900001", "title": "Đảng bộ xã Định Hòa kết nạp đảng viên", "body": "Nội dung"}])
+    save_articles(db, [{"id": "900001", "title": "Đảng bộ xã Định Hòa kết nạp đảng viên", "body": "Nội dung mới"}])
+    db.close()
+    assert search(db_path, "dinh hoa") == ["900001"]
+    indexed = rows(db_path, "select count(*) n from articles_fts_docsize")[0]["n"]
+    assert indexed == rows(db_path, "select count(*) n from articles")[0]["n"]
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "check"),
+    [
+        ("district_totals", {"name": ""}, lambda r: any(x["organization"] == "Đảng bộ huyện Thường Xuân"
+                                                         and x["members"] == 5322 for x in r)),
+        ("district_totals", {"name": "Thường Xuân"}, lambda r: len(r) == 1),
+        ("ratings_over_time", {"organization": "Thọ Thanh"}, lambda r: {x["year"] for x in r} >= {2015, 2020}),
+        ("articles_citing", {"number": "22-nq/tw"}, lambda r: [x["id"] for x in r] == ["141203"]),
+    ],
+)  # fmt: skip
+def test_canned_queries(demo_db, query, params, check):
+    data = get_json(
+        demo_db, f"/demo/{query}.json?_shape=array&" + "&".join(f"{k}={quote(v)}" for k, v in params.items())
+    )
+    assert check(data), data
+
+
+@pytest.mark.parametrize(
+    "evil", ["' or 1=1 --", "%'; drop table articles; --", "22-NQ/TW' union select * from run_stats --"]
+)
+def test_canned_queries_take_parameters_not_sql(demo_db, evil):
+    for query, param in (("articles_citing", "number"), ("ratings_over_time", "organization")):
+        data = get_json(demo_db, f"/demo/{query}.json?_shape=array&{param}={quote(evil)}")
+        assert data == []
+    assert rows(demo_db, "select count(*) n from articles")[0]["n"] == 8
+
+
+def test_a_title_with_a_script_is_shown_escaped(demo_db, tmp_path):
+    db_path = tmp_path / "demo.db"
+    shutil.copy(demo_db, db_path)
+    db = open_database(db_path)
+    save_articles(db, [{"id": "999999", "title": "<script>alert('x')</script> Chi bộ", "body": "<b>đậm</b>"}])
+    db.close()
+    for path in ("/demo/articles/999999", "/demo/articles?_search=chi+bo", "/demo/figures_with_articles"):
+        page = get(db_path, path).text
+        assert "<script>alert(" not in page
+    assert "&lt;script&gt;alert(" in get(db_path, "/demo/articles/999999").text
+
+
+def test_human_columns_are_not_json(demo_db):
+    article = rows(demo_db, "select tags from articles where id = '141203'")[0]
+    assert article["tags"] == "Thường Xuân, tổ chức cơ sở đảng, xây dựng Đảng"
+    run = rows(demo_db, "select arguments from crawl_runs")[0]
+    assert not run["arguments"].startswith("{") and "sections=xay-dung-dang,chinh-tri" in run["arguments"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def png_colours(png: bytes) -> int:
+    """How many distinct byte values the image data holds: 1 or 2 for a blank picture."""
+    data, pos = b"", 8
+    while pos < len(png):
+        length = int.from_bytes(png[pos : pos + 4], "big")
+        kind = png[pos + 4 : pos + 8]
+        if kind == b"IDAT":
+            data += png[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    return len(set(zlib.decompress(data)))
+
+
+def test_the_chart_page_draws_a_metric_over_time_in_chromium(demo_db, tmp_path):
+    if find_chromium(None) is None:
+        pytest.fail("Chromium is not installed: `make browser` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    metadata = tmp_path / "metadata.json"
+    metadata.write_text(__import__("json").dumps(metadata_for(demo_db)), "utf-8")
+    port = free_port()
+    server = subprocess.Popen(datasette_command(demo_db, metadata, host="127.0.0.1", port=port),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Datasette did not start"
+                time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/chart?organization={quote('Đảng bộ xã Thọ Thanh')}&metric=cells_rated_good"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=find_chromium(None), args=CHROMIUM_ARGS, chromium_sandbox=False)
+            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            page.goto(url)
+            page.wait_for_selector("#chart svg circle", timeout=15000)
+            assert page.locator("#chart svg circle").count() == 3
+            assert page.locator("#chart svg polyline").count() == 1
+            assert "Thọ Thanh" in page.locator("#chart svg").text_content()
+            assert page.locator("#chart-points tbody tr").count() == 3
+            shot = page.locator("#chart svg").screenshot(path=str(tmp_path / "chart.png"))
+            browser.close()
+        assert png_colours(shot) > 10
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
