@@ -345,3 +345,11 @@ def load_article(sel: Selector, url: str) -> LoadResult:
         if not item.get(name):
             fallbacks.append((name, "missing"))
     return LoadResult(item=item, layout=layout.name if layout else "unknown", fallbacks=fallbacks)
+
+
+def load_page(body: bytes, url: str, encoding: str | None) -> tuple[dict, str, list[tuple[str, str]]]:
+    """`load_article` over a page's bytes, returning plain values: what a worker process sends back."""
+    from scrapy.http import HtmlResponse
+
+    result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url)
+    return dict(result.item), result.layout, result.fallbacks

@@ -41,7 +41,12 @@ CHROMIUM_PATH = "/usr/bin/chromium"
 
 # Health of a run (crawler/health.py): a failed run exits non-zero and says why in crawl_runs.
 SPIDERMON_ENABLED = True
-EXTENSIONS = {"spidermon.contrib.scrapy.extensions.Spidermon": 500}
+EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "crawler.workers.WorkerPool": 100,
+}
+# Processes that parse pages and read figures beside the crawl (crawler/workers.py); 0: in-process.
+WORKER_PROCESSES = 1
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.health.HealthMonitorSuite",)
 HEALTH_MIN_ARTICLES = 1
 HEALTH_MAX_EMPTY_BODIES = 0

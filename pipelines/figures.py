@@ -6,14 +6,18 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler import workers
 from crawler.figures import extract_documents, extract_figures
 from crawler.items import ArticleItem
 
 
 def extract(article: dict[str, Any]) -> tuple[list[dict], list[dict]]:
     """Figures and documents of one article, as rows for the `figures` and `documents` tables."""
-    body = article.get("body") or ""
-    figures = [f.as_dict() for f in extract_figures(body, article.get("published_at"))]
+    return extract_text(article.get("body") or "", article.get("published_at"))
+
+
+def extract_text(body: str, published: str | None) -> tuple[list[dict], list[dict]]:
+    figures = [f.as_dict() for f in extract_figures(body, published)]
     documents = [d.as_dict() for d in extract_documents(body)]
     return figures, documents
 
@@ -28,10 +32,10 @@ class FiguresPipeline:
             raise NotConfigured("FIGURES_ENABLED is off")
         return cls(crawler.stats)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        figures, documents = extract(item)
+        figures, documents = await workers.run(extract_text, item.get("body") or "", item.get("published_at"))
         item["figures"] = figures
         item["documents"] = documents
         self.stats.inc_value("pipeline/figures/extracted", len(figures))

@@ -14,10 +14,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawler import workers
 from crawler.encoding import repair_encoding
-from crawler.items import FailureItem
+from crawler.items import ArticleItem, FailureItem
 from crawler.layouts import section as section_layout
-from crawler.loaders import load_article
+from crawler.loaders import load_page
 from crawler.sections import DEFAULT_SECTIONS, KNOWN_SECTIONS
 from crawler.storage import known_articles, missed_urls, read_only
 from crawler.text import clean_text
@@ -313,7 +314,7 @@ class BaothanhhoaSpider(scrapy.Spider):
         """Not every section has a feed: a missing one is counted, not a failure of the run."""
         self.crawler.stats.inc_value("spider/feeds/unavailable")
 
-    def parse_article(self, response: Response, requested_id: str) -> Iterable[Any]:
+    async def parse_article(self, response: Response, requested_id: str) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
             stats.inc_value("spider/articles/not_html")
@@ -323,13 +324,13 @@ class BaothanhhoaSpider(scrapy.Spider):
         if repaired:
             stats.inc_value(f"spider/encoding/repaired/{repaired}")
         try:
-            result = load_article(response, response.url)
+            values, layout, fallbacks = await workers.run(load_page, response.body, response.url, response.encoding)
         except Exception as exc:  # a page no parser can read must not stop the crawl
             self.logger.exception("cannot parse %s", response.url)
             stats.inc_value("spider/articles/parse_error")
             yield self.failure_item(response.url, "parse_error", response.status, f"{type(exc).__name__}: {exc}")
             return
-        item = result.item
+        item = ArticleItem(values)
         if "dataloss" in response.flags:
             item["truncated"] = True
             stats.inc_value("spider/articles/truncated")
@@ -341,8 +342,8 @@ class BaothanhhoaSpider(scrapy.Spider):
             return
         if rendered:
             stats.inc_value("render/succeeded" if item.get("body") else "render/no_body")
-        stats.inc_value(f"loader/layout/{result.layout}")
-        for field, stage in result.fallbacks:
+        stats.inc_value(f"loader/layout/{layout}")
+        for field, stage in fallbacks:
             stats.inc_value(f"loader/fallback/{field}/{stage}")
         if not item.get("id"):
             item["id"] = requested_id

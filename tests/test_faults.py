@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
@@ -198,14 +199,17 @@ def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch):
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(module, "load_article", broken)
+    monkeypatch.setattr(module, "load_page", broken)
     crawler = get_crawler(module.BaothanhhoaSpider)
     spider = module.BaothanhhoaSpider.from_crawler(crawler)
     crawler.spider = spider
     crawler.stats.open_spider()
     url = "https://baothanhhoa.vn/x-152030.htm"
     response = HtmlResponse(url=url, body=b"<html></html>", request=Request(url))
-    (item,) = list(spider.parse_article(response, requested_id="152030"))
+    async def collect():
+        return [x async for x in spider.parse_article(response, requested_id="152030")]
+
+    (item,) = asyncio.run(collect())
     assert (item["kind"], item["article_id"]) == ("parse_error", "152030")
     assert "RecursionError" in item["reason"]
 
