@@ -63,6 +63,16 @@ http {{
 """
 
 
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -257,7 +267,7 @@ def benchmark(n: int, work: Path, sample: int = 300) -> dict:
     full_pages = int(run_stats["response_received_count"])
     result = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "processor": platform.processor() or platform.machine()},
+                    "processor": cpu_model()},
         "n": n,
         "site": counts,
         "generation_s": round(generation_s, 2),
@@ -294,7 +304,8 @@ def report(r: dict) -> str:
     traf = f"{s['trafilatura_ms']:.2f}" if s.get("trafilatura_ms") is not None else "n/a"
     lines = [
         f"N={r['n']} articles ({r['site']['listing_pages']} listing pages, {r['site']['old_layout']} old-layout, "
-        f"{r['site']['scripted']} script-written); {r['machine']['cpus']} CPUs, Python {r['machine']['python']}",
+        f"{r['site']['scripted']} script-written); {r['machine']['cpus']} × {r['machine']['processor']}, "
+        f"Python {r['machine']['python']}",
         f"{'':24}{'pages':>7}{'pages/s':>9}{'CPU s/1000 p':>14}{'+workers':>10}{'peak RSS MB':>13}{'nginx CPU s':>13}",
         f"{'1. bare Scrapy spider':24}{b['pages']:>7}{b['pages_per_s']:>9}{b['cpu_s_per_1000_pages']:>14}"
         f"{b['worker_cpu_s_per_1000_pages']:>10}{b['peak_rss_mb']:>13}{b['server_cpu_s']:>13}",

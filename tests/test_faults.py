@@ -206,6 +206,7 @@ def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch):
     crawler.stats.open_spider()
     url = "https://baothanhhoa.vn/x-152030.htm"
     response = HtmlResponse(url=url, body=b"<html></html>", request=Request(url))
+
     async def collect():
         return [x async for x in spider.parse_article(response, requested_id="152030")]
 
