@@ -150,7 +150,7 @@ VIEWS = {
                                       order by coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) desc,
                                                a.published_at desc) as rank
             from figures f join articles a on a.id = f.article_id
-            where f.organization is not null and f.kind = 'actual' and f.unit = 'count'
+            where f.organization is not null and f.kind = 'actual' and f.unit = 'count' and f.category is null
               and f.metric in ('members_total', 'cells_total', 'organizations_total'))
         where rank = 1""",
     "documents_cited": """

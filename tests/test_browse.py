@@ -148,6 +148,13 @@ def test_a_title_with_a_script_is_shown_escaped(demo_db, tmp_path):
     assert "&lt;script&gt;alert(" in get(db_path, "/demo/articles/999999").text
 
 
+def test_latest_totals_take_whole_counts_not_breakdowns(demo_db):
+    totals = {(r["organization"], r["metric"]): r["value"] for r in rows(demo_db, "select * from latest_totals")}
+    assert totals[("Đảng bộ thị trấn Thường Xuân", "cells_total")] == 19  # not the 11 cells of khu phố
+    assert totals[("Đảng bộ huyện Thường Xuân", "members_total")] == 5322
+    assert ("Đảng bộ xã Thọ Thanh", "cells_total") not in totals  # only a breakdown by kind was given
+
+
 def test_human_columns_are_not_json(demo_db):
     article = rows(demo_db, "select tags from articles where id = '141203'")[0]
     assert article["tags"] == "Thường Xuân, tổ chức cơ sở đảng, xây dựng Đảng"
