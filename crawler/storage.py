@@ -412,10 +412,6 @@ def save_run_stats(db: Database, run_id: int, stats: Mapping[str, Any]) -> None:
         db["run_stats"].upsert_all(rows, pk=("run_id", "key"))
 
 
-def run_stats(db: Database, run_id: int) -> dict[str, str]:
-    return {r["key"]: r["value"] for r in db.query("select key, value from run_stats where run_id = ?", [run_id])}
-
-
 def finish_run(db: Database, run_id: int, *, now: str | None = None, **values: Any) -> None:
     unknown = set(values) - set(RUN_COLUMNS)
     if unknown:
@@ -466,14 +462,3 @@ def missed_urls(conn: sqlite3.Connection, *, limit: int = 100) -> list[str]:
             (*RETRYABLE_FAILURES, limit - len(urls)),
         )]  # fmt: skip
     return urls
-
-
-def stored_hashes(db: Database, ids: Iterable[str]) -> dict[str, str]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    placeholders = ",".join("?" * len(ids))
-    return {
-        r["id"]: r["content_hash"]
-        for r in db.query(f"select id, content_hash from articles where id in ({placeholders})", ids)
-    }

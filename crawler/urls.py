@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 CURRENT_ARTICLE_RE = re.compile(r"^/(?P<slug>[^/]+?)-(?P<id>\d{3,})\.html?$")
 OLD_ARTICLE_RE = re.compile(r"^/(?P<section>[a-z0-9-]+)/(?P<slug>[^/]+)/(?P<id>\d{3,})\.html?$")
-SECTION_PAGE_RE = re.compile(r"^/(?P<section>[a-z0-9-]+)(?:/trang-(?P<page>\d+))?\.htm$")
 TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc|gidzl|_ga|ref|source)$", re.IGNORECASE)
 
 
@@ -22,10 +21,6 @@ def article_id(url: str | None) -> str | None:
     path = urlsplit(url.strip()).path
     m = CURRENT_ARTICLE_RE.match(path) or OLD_ARTICLE_RE.match(path)
     return m["id"] if m else None
-
-
-def is_old_scheme(url: str) -> bool:
-    return bool(OLD_ARTICLE_RE.match(urlsplit(url).path))
 
 
 def strip_tracking(url: str) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.urls import article_id, is_old_scheme, section_url, strip_tracking
+from crawler.urls import article_id, section_url, strip_tracking
 
 
 @pytest.mark.parametrize(
@@ -19,11 +19,6 @@ from crawler.urls import article_id, is_old_scheme, section_url, strip_tracking
 )
 def test_article_id(url, expected):
     assert article_id(url) == expected
-
-
-def test_old_scheme():
-    assert is_old_scheme("https://baothanhhoa.vn/xay-dung-dang/slug/140871.htm")
-    assert not is_old_scheme("https://baothanhhoa.vn/slug-140871.htm")
 
 
 @pytest.mark.parametrize(
