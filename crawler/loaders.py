@@ -347,9 +347,19 @@ def load_article(sel: Selector, url: str) -> LoadResult:
     return LoadResult(item=item, layout=layout.name if layout else "unknown", fallbacks=fallbacks)
 
 
-def load_page(body: bytes, url: str, encoding: str | None) -> tuple[dict, str, list[tuple[str, str]]]:
-    """`load_article` over a page's bytes, returning plain values: what a worker process sends back."""
+def load_page(
+    body: bytes, url: str, encoding: str | None, *, figures: bool = False
+) -> tuple[dict, str, list[tuple[str, str]]]:
+    """`load_article` over a page's bytes, returning plain values: what a worker process sends back.
+
+    With `figures`, the article's figures and documents are read in the same call, so a page costs
+    one round trip to the worker, not two (the figures pipeline then finds them done)."""
     from scrapy.http import HtmlResponse
 
     result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url)
-    return dict(result.item), result.layout, result.fallbacks
+    values = dict(result.item)
+    if figures and values.get("body"):
+        from pipelines.figures import extract
+
+        values["figures"], values["documents"] = extract(values)
+    return values, result.layout, result.fallbacks

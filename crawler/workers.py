@@ -29,11 +29,11 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-async def run(fn: Callable[..., T], *args: Any) -> T:
-    """`fn(*args)` in a worker process when there is a pool, else here."""
+async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(*args, **kwargs)` in a worker process when there is a pool, else here."""
     if _pool is None:
-        return fn(*args)
-    return await asyncio.wrap_future(_pool.submit(fn, *args))
+        return fn(*args, **kwargs)
+    return await asyncio.wrap_future(_pool.submit(fn, *args, **kwargs))
 
 
 class WorkerPool:

@@ -35,9 +35,11 @@ class FiguresPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        figures, documents = await workers.run(extract_text, item.get("body") or "", item.get("published_at"))
-        item["figures"] = figures
-        item["documents"] = documents
+        if "figures" in item and "documents" in item:
+            figures, documents = item["figures"], item["documents"]  # read with the page (crawler/loaders.py)
+        else:
+            figures, documents = await workers.run(extract_text, item.get("body") or "", item.get("published_at"))
+            item["figures"], item["documents"] = figures, documents
         self.stats.inc_value("pipeline/figures/extracted", len(figures))
         self.stats.inc_value("pipeline/documents/extracted", len(documents))
         if figures:

@@ -105,6 +105,7 @@ class BaothanhhoaSpider(scrapy.Spider):
             "refetch": self.refetch,
         }
         self._requested_ids: set[str] = set()
+        self.figures_in_loader = False  # set in start(): read figures with the page, in one worker call
         # id → stored title of the articles the database already holds whole (filled in start()).
         self.known: dict[str, str] = {}
 
@@ -193,6 +194,7 @@ class BaothanhhoaSpider(scrapy.Spider):
         return [u for u in (self._rebase(url) for url in missed) if u]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.figures_in_loader = self.settings.getbool("FIGURES_ENABLED", True)
         missed = self._load_state()
         if self.article_urls:
             for url in self.article_urls:
@@ -324,7 +326,9 @@ class BaothanhhoaSpider(scrapy.Spider):
         if repaired:
             stats.inc_value(f"spider/encoding/repaired/{repaired}")
         try:
-            values, layout, fallbacks = await workers.run(load_page, response.body, response.url, response.encoding)
+            values, layout, fallbacks = await workers.run(
+                load_page, response.body, response.url, response.encoding, figures=self.figures_in_loader
+            )
         except Exception as exc:  # a page no parser can read must not stop the crawl
             self.logger.exception("cannot parse %s", response.url)
             stats.inc_value("spider/articles/parse_error")

@@ -128,3 +128,17 @@ def test_generic_fallback_when_body_selector_misses():
     result = load_article(HtmlResponse(url="http://127.0.0.1/x-152030.htm", body=html), "")
     assert result.item["body"] == GOLD["152030"]["body"]
     assert ("body", "generic") in result.fallbacks
+
+
+def test_load_page_reads_figures_in_the_same_call():
+    """What a worker process returns for a page: plain values, figures and documents included."""
+    from crawler.loaders import load_page
+
+    values, layout, fallbacks = load_page(
+        page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None, figures=True
+    )
+    assert (values["id"], layout, fallbacks) == ("141203", "current", [])
+    assert len(values["figures"]) == len(GOLD["141203"]["figures"])
+    assert [d["number"] for d in values["documents"]] == ["22-NQ/TW", "10-CT/TW"]
+    bare, _, _ = load_page(page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None)
+    assert "figures" not in bare
