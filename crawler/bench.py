@@ -235,7 +235,7 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
     return timings
 
 
-def benchmark(n: int, work: Path, sample: int = 300) -> dict:
+def benchmark(n: int, work: Path, sample: int = 300, workers: int = 1) -> dict:
     site = work / "site"
     t = time.perf_counter()
     counts = generate(site, n)
@@ -252,7 +252,8 @@ def benchmark(n: int, work: Path, sample: int = 300) -> dict:
         db = work / "bench.db"
         full = run_measured(
             [sys.executable, "-m", "scrapy", "crawl", "baothanhhoa", "-a", f"base_url={nginx.url}",
-             "-a", f"max_pages={counts['listing_pages']}", *scrapy_args({**SETTINGS, "SQLITE_DB": str(db)})],
+             "-a", f"max_pages={counts['listing_pages']}",
+             *scrapy_args({**SETTINGS, "SQLITE_DB": str(db), "WORKER_PROCESSES": str(workers)})],
             nginx,
         )  # fmt: skip
     finally:
@@ -269,6 +270,7 @@ def benchmark(n: int, work: Path, sample: int = 300) -> dict:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "processor": cpu_model()},
         "n": n,
+        "worker_processes": workers,
         "site": counts,
         "generation_s": round(generation_s, 2),
         "bare": _summary(bare, bare_pages),
@@ -328,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=5000, help="articles in the generated site (default 5000)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--sample", type=int, default=300, help="pages timed per stage (default 300)")
+    parser.add_argument("--workers", type=int, default=1, help="WORKER_PROCESSES of the full crawler (default 1)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args(argv)
     if args.n < 1:
@@ -336,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     work.chmod(0o755)  # nginx's worker runs as another user: it must be able to read the site
     try:
-        result = benchmark(args.n, work, args.sample)
+        result = benchmark(args.n, work, args.sample, args.workers)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
