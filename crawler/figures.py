@@ -166,7 +166,7 @@ _OF_BEFORE_RE = re.compile(r"(?:thuộc|của)\s+$")
 
 # --- organizations -------------------------------------------------------------------------------
 
-_LEVELS = r"huyện|xã|phường|thị trấn|thành phố|tp\.?|thị xã|tỉnh|khu phố|thôn|bản|tổ dân phố|làng|xóm|khối"
+_LEVELS = r"huyện|xã|phường|thị trấn|thành phố|tp\.?|thị xã|tỉnh|khu phố|thôn|bản|tổ dân phố|làng|xóm|khối|trường"
 _COMMITTEES = {"huyện ủy": "huyện", "thành ủy": "thành phố", "thị ủy": "thị xã", "tỉnh ủy": "tỉnh"}
 _UNITS = (
     r"công an|quân sự|bộ đội biên phòng|biên phòng|khối cơ quan và doanh nghiệp|khối các cơ quan"
@@ -283,7 +283,7 @@ def find_organizations(text: str, m: str, start: int, end: int) -> list[Org]:
         level = om["level"]
         if level is None:
             # "Đảng bộ Bệnh viện Đa khoa tỉnh": a named unit with no level word; a cell needs one.
-            if body == "Chi bộ" or name.split()[0] in _NOT_A_NAME:
+            if name.split()[0] in _NOT_A_NAME:
                 continue
             name, name_end = _unit_name_after(text, m, om.end())
             found.append(Org(om.start(), name_end, f"{body} {name}"))
@@ -515,7 +515,7 @@ def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int
     # A figure that follows the previous one: "…, đạt 94,3%", "tăng từ X lên Y", "trong đó 15% hoàn thành …".
     if mt.entity is None and prev is not None and prev.metric and prev.consumed <= mt.start:
         between = m[prev.consumed : mt.start]
-        if mt.unit == "percent" and ANAPHORA_RE.match(between) and not rating:
+        if mt.unit == "percent" and ANAPHORA_RE.match(between) and not rating and _may_be_a_share(prev.metric):
             mt.metric, mt.entity = prev.metric, prev.entity
             return
         if CHANGE_RE.match(between):
@@ -574,6 +574,28 @@ def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int
             mt.metric = "members_total" if entity == MEMBERS else f"{entity}_total"
         elif prev.entity == entity or "inspected" in prev.metric:
             mt.metric = prev.metric if prev.entity == entity else _verb_metric(entity, "inspected")
+
+
+def _may_be_a_share(metric: str | None) -> bool:
+    """ "…, chiếm 28,6%" restates a rating as a share; a total's share ("28 đảng viên, chiếm 62% cán bộ")
+    is of something else, and no metric of the vocabulary."""
+    return bool(metric) and ("_rated_" in metric or metric.endswith("_weak"))
+
+
+def _drop_subsets(m: str, mentions: list[_Mention], s_start: int, s_end: int) -> None:
+    """After "trong đó", a figure of the same metric as the one before it is a part of it ("147 đảng
+    viên, trong đó 12 đồng chí nhận Huy hiệu 60 năm"), not a figure of its own; a breakdown into
+    kinds of cell (category) or into ratings (another metric) stays."""
+    cut = m.find("trong đó", s_start, s_end)
+    if cut < 0:
+        return
+    before = [mt for mt in mentions if mt.metric and mt.end <= cut]
+    if not before:
+        return
+    parent = before[-1]
+    for mt in mentions:
+        if mt.start > cut and mt.metric == parent.metric and mt.unit == parent.unit and not mt.category:
+            mt.metric = None
 
 
 def _noun_before(m: str, mt: _Mention, window_start: int) -> None:
@@ -677,6 +699,7 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
                 _resolve_metric(m, mt, prev, s_start)
                 if mt.metric:
                     prev = mt
+            _drop_subsets(m, mentions, s_start, s_end)
             attached_positions = set()
             for mt in mentions:
                 if mt.attached_year is not None:

@@ -88,6 +88,12 @@ RULES = [
         "Trong tổng số 356 đảng viên được đánh giá, có 48 đồng chí hoàn thành xuất sắc nhiệm vụ.",
         [("members_total", 356, "count"), ("members_rated_excellent", 48, "count")],
     ),
+    ("Chi bộ có 28 đảng viên, chiếm 62% tổng số cán bộ, giáo viên.", [("members_total", 28, "count")]),
+    (
+        "Trao Huy hiệu Đảng cho 147 đảng viên, trong đó có 1 đồng chí nhận Huy hiệu 75 năm tuổi Đảng, "
+        "12 đồng chí nhận Huy hiệu 60 năm tuổi Đảng.",
+        [("members_badge", 147, "count")],
+    ),
     # zero statements
     ("Không có chi bộ yếu kém.", [("cells_weak", 0, "count")]),
     ("Năm 2021 không có TCCSĐ yếu kém.", [("organizations_weak", 0, "count")]),
@@ -210,6 +216,7 @@ def test_ratio_gives_of_total():
         ("Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh có 187 TCCSĐ.", "Đảng bộ Khối Cơ quan và Doanh nghiệp tỉnh"),
         ("Sau khi sáp nhập thêm xã Xuân Cẩm, huyện có 19 chi bộ.", None),
         ("Các chi bộ Đảng có 19 chi bộ.", None),
+        ("Chi bộ Trường THCS Điện Biên có 28 đảng viên.", "Chi bộ Trường THCS Điện Biên"),
     ],
 )
 def test_organization(text, organization):

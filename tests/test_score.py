@@ -57,6 +57,7 @@ FLOORS = {
     "own.jsonl": (1.0, 0.99, 1.0),
     "heldout.jsonl": (1.0, 1.0, 1.0),
     "blind.jsonl": (1.0, 1.0, 1.0),
+    "blind2.jsonl": (1.0, 1.0, 1.0),
 }
 
 
