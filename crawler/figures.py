@@ -334,7 +334,6 @@ class _Mention:
     metric: str | None = None
     category: str | None = None
     attached_year: int | None = None
-    org_after: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -505,10 +504,8 @@ def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int
     clause_start = _clause_start(m, sent_start, mt.start)
     window_start = max(clause_start, prev.consumed if prev else clause_start)
     window = m[window_start : mt.start]
-    if NOT_A_FIGURE_AFTER_RE.match(m, mt.end) and mt.unit == "percent":
-        return
-    if mt.entity is None and mt.unit == "count" and NOT_A_FIGURE_AFTER_RE.match(m, mt.end):
-        return
+    if NOT_A_FIGURE_AFTER_RE.match(m, mt.end) and (mt.unit == "percent" or mt.entity is None):
+        return  # "đạt 107,5% kế hoạch", "16/16 chỉ tiêu": a share of a plan, not a count
     if DELTA_RE.search(window) or SINCE_RE.match(m, mt.consumed):
         return  # "tăng 3 đảng viên", "giảm 11 đồng chí so với năm 2022": a difference, not a count
     rating = mt.extra.get("rating")
@@ -520,7 +517,6 @@ def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int
             return
         if CHANGE_RE.match(between):
             mt.metric, mt.entity = prev.metric, prev.entity
-            mt.org_after = prev.org_after
             return
         if rating and _ELLIPSIS_RE.match(between) and prev.entity:
             mt.entity = prev.entity
@@ -765,8 +761,6 @@ def _org_for(text: str, m: str, mt: _Mention, orgs: list[Org], carried_org: str 
     before = [o for o in orgs if o.end <= mt.start]
     if before:
         return before[-1].name
-    if mt.org_after:
-        return mt.org_after
     for org in orgs:  # "... cho 2 đồng chí, ... cho 15 đồng chí thuộc Đảng bộ huyện X": named once, at the end
         if org.start > mt.start and _OF_BEFORE_RE.search(m[max(0, org.start - 8) : org.start]):
             return org.name
