@@ -860,6 +860,11 @@ def extract_documents(text: str) -> list[Document]:
     return list(seen.values())
 
 
+def extract_rows(body: str, published: str | None = None) -> tuple[list[dict], list[dict]]:
+    """An article's figures and documents as rows for the `figures` and `documents` tables."""
+    return [f.as_dict() for f in extract_figures(body, published)], [d.as_dict() for d in extract_documents(body)]
+
+
 # --- command line ---------------------------------------------------------------------------------
 
 COLUMNS = ("metric", "value", "unit", "of_total", "kind", "qualifier", "year", "period", "organization",

@@ -359,7 +359,7 @@ def load_page(
     result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url)
     values = dict(result.item)
     if figures and values.get("body"):
-        from pipelines.figures import extract
+        from crawler.figures import extract_rows
 
-        values["figures"], values["documents"] = extract(values)
+        values["figures"], values["documents"] = extract_rows(values["body"], values.get("published_at"))
     return values, result.layout, result.fallbacks

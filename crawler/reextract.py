@@ -12,8 +12,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from crawler.figures import extract_rows
 from crawler.storage import FIGURE_COLUMNS, StorageError, open_database, replace_extractions
-from pipelines.figures import extract
 
 _FIGURE_KEY = tuple(k for k in FIGURE_COLUMNS if k not in ("id", "article_id"))
 _DOCUMENT_KEY = ("kind", "number", "issuer", "date")
@@ -43,7 +43,7 @@ def reextract(db_path: str | Path, *, dry_run: bool = False, batch_size: int = 2
     try:
         for article in db.query("select id, body, published_at from articles order by id"):
             report["articles"] += 1
-            figures, documents = extract(article)
+            figures, documents = extract_rows(article["body"] or "", article["published_at"])
             old_figures = list(db.query("select * from figures where article_id = ?", [article["id"]]))
             old_docs = list(db.query("select * from documents where article_id = ?", [article["id"]]))
             report["figures_before"] += len(old_figures)
