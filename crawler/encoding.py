@@ -42,7 +42,7 @@ def better_encoding(body: bytes, declared: str | None) -> str | None:
         meta = _META_CHARSET_RE.search(body[:4096])
         meta_codec = _codec(meta.group(1).decode("ascii")) if meta else None
         return meta_codec if meta_codec and meta_codec != "utf-8" else LEGACY_ENCODING
-    if utf8 and any(b >= 0x80 for b in body):
+    if utf8 and not body.isascii():
         return "utf-8"
     return None
 

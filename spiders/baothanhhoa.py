@@ -52,6 +52,18 @@ def _parse_bool(name: str, value: str | bool) -> bool:
     raise SpiderArgumentError(f"{name} must be true or false, got {value!r}")
 
 
+def _refusal_kind(message: str, default: str) -> str:
+    """The failure kind of a refused download, from the message Scrapy or our middleware gave."""
+    lowered = message.lower()
+    if "max size" in lowered or "maxsize" in lowered:
+        return "too_large"
+    if lowered.startswith("offsite redirect"):
+        return "offsite_redirect"
+    if lowered.startswith("bad redirect"):
+        return "bad_redirect"
+    return default
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").replace("\n", ",").split(",") if v.strip()]
 
@@ -377,18 +389,11 @@ class BaothanhhoaSpider(scrapy.Spider):
             yield self.failure_item(url, "timeout", None, f"no answer in time after retries ({failure.value})")
         elif failure.check(IgnoreRequest):
             text = str(failure.value)
-            lowered = text.lower()
-            kind = "ignored"
-            if "max size" in lowered or "maxsize" in lowered:
-                kind = "too_large"
-            elif lowered.startswith("offsite redirect"):
-                kind = "offsite_redirect"
-            elif lowered.startswith("bad redirect"):
-                kind = "bad_redirect"
-            yield self.failure_item(url, kind, None, text or type(failure.value).__name__)
+            yield self.failure_item(url, _refusal_kind(text, "ignored"), None, text or type(failure.value).__name__)
         elif failure.check(DNSLookupError):
             yield self.failure_item(url, "network", None, f"DNS lookup failed: {failure.value}")
         else:
             text = str(failure.value)
-            kind = "too_large" if "max size" in text.lower() or "maxsize" in text.lower() else "network"
-            yield self.failure_item(url, kind, None, f"{type(failure.value).__name__}: {text}")
+            yield self.failure_item(
+                url, _refusal_kind(text, "network"), None, f"{type(failure.value).__name__}: {text}"
+            )
