@@ -23,6 +23,7 @@ import threading
 import time
 from pathlib import Path
 
+from crawler.demo import crawl_command
 from crawler.sampleserver import PROJECT_ROOT
 from crawler.sitegen import generate
 
@@ -251,9 +252,8 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: int = 1) -> dict:
         bare_pages = json.loads(bare_stats.read_text())["response_received_count"]
         db = work / "bench.db"
         full = run_measured(
-            [sys.executable, "-m", "scrapy", "crawl", "baothanhhoa", "-a", f"base_url={nginx.url}",
-             "-a", f"max_pages={counts['listing_pages']}",
-             *scrapy_args({**SETTINGS, "SQLITE_DB": str(db), "WORKER_PROCESSES": str(workers)})],
+            crawl_command(nginx.url, db, spider_args={"max_pages": str(counts["listing_pages"])},
+                          settings={**SETTINGS, "WORKER_PROCESSES": str(workers)}),
             nginx,
         )  # fmt: skip
     finally:
