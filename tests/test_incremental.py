@@ -182,7 +182,7 @@ def test_an_interrupted_job_resumes_where_it_stopped(live_site, tmp_path):
     assert last_run(db)["finish_reason"] == "shutdown"
     stored_first = rows(db, "select count(*) n from articles")[0]["n"]
     assert 2 <= stored_first < 8
-    assert (job / "requests.queue").exists() or any(job.iterdir())
+    assert (job / "spider.state").is_file() and (job / "requests.seen").is_file()  # what the resumed run reads
     state.article_delay = 0
     resumed = start_crawl(base_url, db, JOBDIR=str(job), RENDER_ENABLED="false")
     resumed.communicate(timeout=120)
