@@ -204,7 +204,8 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
     t = time.perf_counter()
     items = []
     for name, body in bodies:
-        item = load_article(HtmlResponse(url=f"https://baothanhhoa.vn/{name}", body=body), "").item
+        url = f"https://baothanhhoa.vn/{name}"
+        item = load_article(HtmlResponse(url=url, body=body), url).item
         item["extraction_status"] = extraction_status(item)
         item["content_hash"] = content_hash(item)
         items.append(item)
@@ -212,7 +213,7 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
 
     t = time.perf_counter()
     for item in items:
-        item["figures"], item["documents"] = extract_rows(item.get("body") or "", item.get("published_at"))
+        item["figures"], item["documents"], _ = extract_rows(item.get("body") or "", item.get("published_at"))
     timings["figures_ms"] = (time.perf_counter() - t) * 1000 / len(items)
     timings["figures_per_article"] = sum(len(i["figures"]) for i in items) / len(items)
 

@@ -1,8 +1,9 @@
 """Browse a crawl database in Datasette, on 127.0.0.1, with the project's metadata and chart page.
 
 The metadata (data/metadata.json) is written for any database file: its `__DB__` entry is given
-the name Datasette derives from the file name. The database gains the project's views and search
-index if an older version of the crawler made it.
+the name Datasette derives from the file name (in a temporary file, removed when Datasette stops).
+Browsing writes nothing: a database made by an older version is refused with the command that
+upgrades it, and one on a read-only filesystem is opened immutable.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from crawler import outcome
 from crawler.sampleserver import PROJECT_ROOT
-from crawler.storage import StorageError, open_database
+from crawler.storage import StorageError, open_readonly
 
 METADATA = PROJECT_ROOT / "data" / "metadata.json"
 TEMPLATES = PROJECT_ROOT / "data" / "templates"
@@ -28,8 +32,11 @@ def metadata_for(db_path: str | Path) -> dict:
     return metadata
 
 
-def datasette_command(db_path: str | Path, metadata_path: str | Path, *, host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata_path),
+def datasette_command(
+    db_path: str | Path, metadata_path: str | Path, *, host: str, port: int, immutable: bool = False
+) -> list[str]:
+    database = ["--immutable", str(db_path)] if immutable else [str(db_path)]
+    return [sys.executable, "-m", "datasette", "serve", *database, "--metadata", str(metadata_path),
             "--template-dir", str(TEMPLATES), "--host", host, "--port", str(port),
             "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "3000"]  # fmt: skip
 
@@ -45,15 +52,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {db_path}: no such database (run `make demo` first, or name one)", file=sys.stderr)
         return 1
     try:
-        open_database(db_path).close()  # the views and the search index, for a database made by an older version
+        open_readonly(db_path).close()  # browsing changes nothing: an older database must be upgraded first
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump(metadata_for(db_path), f, ensure_ascii=False)
+        return outcome.DATABASE_UNUSABLE
+    # Nothing can write a file we cannot write: Datasette then opens it immutable (no -shm needed).
+    immutable = not (os.access(db_path, os.W_OK) and os.access(db_path.parent, os.W_OK))
     print(f"Datasette on http://{args.host}:{args.port}/ (chart: http://{args.host}:{args.port}/chart)", flush=True)
-    os.execv(sys.executable, datasette_command(db_path, f.name, host=args.host, port=args.port))
-    return 0  # not reached
+    with tempfile.TemporaryDirectory(prefix="baothanhhoa-browse-") as tmp:
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
+        command = datasette_command(db_path, metadata, host=args.host, port=args.port, immutable=immutable)
+        child = subprocess.Popen(command)
+        # A SIGTERM (systemd, a terminal closed) ends Datasette too, and the metadata is removed.
+        signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+        try:
+            return child.wait()
+        except KeyboardInterrupt:  # Ctrl-C reaches Datasette too: let it finish
+            return child.wait()
 
 
 if __name__ == "__main__":

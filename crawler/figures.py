@@ -29,6 +29,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from crawler.numbers import DIGITS, NUMBER_WORD_RE, THOUSAND_RE, as_number, parse_number
 
@@ -152,6 +153,8 @@ NUMBER_RE = re.compile(
 )
 PERCENT_RE = re.compile(r"\s*(?:%|phần trăm(?!\w))")
 
+# How far before a number its noun, verb or cue may stand (characters).
+GOVERNING_WINDOW = 300
 _WORD_RE = re.compile(r"\S+")
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’)]*\s+")
@@ -313,12 +316,33 @@ class Figure:
     period: str | None
     organization: str | None
     category: str | None
-    sentence: str
     start: int
     end: int
+    # The sentence it was read from, as offsets into the body: stored once, as part of the body.
+    sentence_start: int
+    sentence_end: int
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)  # flat values only: dataclasses.asdict's deep copy is not needed
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much work one article may cost: a sentence is read in pieces of at most `sentence_chars`,
+    reading stops after `numbers` numbers, and at most `figures` figures are kept (the first ones).
+    A report holds tens of numbers; these bounds only stop pages that are not reports."""
+
+    sentence_chars: int = 2000
+    numbers: int = 5000
+    figures: int = 500
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Bounds:
+        return cls(
+            settings.getint("FIGURES_MAX_SENTENCE_CHARS", cls.sentence_chars),
+            settings.getint("FIGURES_MAX_NUMBERS", cls.numbers),
+            settings.getint("FIGURES_MAX_PER_ARTICLE", cls.figures),
+        )
 
 
 @dataclass
@@ -350,20 +374,44 @@ def paragraphs(text: str) -> Iterator[tuple[int, int]]:
     yield pos, len(text)
 
 
-def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentence spans of a paragraph: split after . ! ? … before an upper-case letter or a digit."""
+def sentences(
+    text: str, start: int, end: int, max_chars: int | None = None, cut: list[int] | None = None
+) -> Iterator[tuple[int, int]]:
+    """Sentence spans of a paragraph: split after . ! ? … before an upper-case letter or a digit.
+
+    A sentence longer than `max_chars` is cut into pieces of at most that length, at the last `;`,
+    `,` or space of each piece: the work on a sentence grows faster than its length, and a page
+    with no sentence break at all must not cost minutes. The length of each sentence cut goes to `cut`."""
+    for a, b in _sentences(text, start, end):
+        if max_chars is None or b - a <= max_chars:
+            yield a, b
+            continue
+        if cut is not None:
+            cut.append(b - a)
+        while b - a > max_chars:
+            window = text[a : a + max_chars]
+            cut = max(window.rfind("; "), window.rfind(", "), window.rfind(" "))
+            cut = a + cut + 1 if cut > max_chars // 2 else a + max_chars
+            yield a, cut
+            a = cut
+        if a < b:
+            yield a, b
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     s = start
-    for m in _SENTENCE_END_RE.finditer(text[start:end]):
-        cut = start + m.end()
+    for m in _SENTENCE_END_RE.finditer(text, start, end):
+        cut = m.end()
         if cut >= end:
             break
         nxt = text[cut]
         if not (nxt.isupper() or nxt.isdigit() or nxt in "“\"'("):
             continue
-        word_before = text[s : start + m.start()].split()[-1:] or [""]
+        # The word before the stop (abbreviations are short: ten characters back are enough).
+        word_before = text[max(s, m.start() - 10) : m.start()].split()[-1:] or [""]
         if word_before[0].lower().rstrip(".") in _ABBREVIATIONS:
             continue
-        yield s, start + m.start() + 1
+        yield s, m.start() + 1
         s = cut
     if s < end:
         yield s, end
@@ -502,6 +550,9 @@ def _clause_end(m: str, pos: int, sent_end: int) -> int:
 
 def _resolve_metric(m: str, mt: _Mention, prev: _Mention | None, sent_start: int) -> None:
     clause_start = _clause_start(m, sent_start, mt.start)
+    # The words that can govern a number stand close before it: a bounded window keeps a sentence of
+    # a thousand numbers linear.
+    clause_start = max(clause_start, mt.start - GOVERNING_WINDOW)
     window_start = max(clause_start, prev.consumed if prev else clause_start)
     window = m[window_start : mt.start]
     if NOT_A_FIGURE_AFTER_RE.match(m, mt.end) and (mt.unit == "percent" or mt.entity is None):
@@ -666,27 +717,38 @@ def _time_marks(m: str, start: int, end: int, attached: set[int]) -> list[_TimeM
     return sorted(marks, key=lambda t: t.pos)
 
 
-def extract_figures(text: str, published: str | None = None) -> list[Figure]:
+def extract_figures(
+    text: str, published: str | None = None, *, bounds: Bounds | None = None, hits: list[dict] | None = None
+) -> list[Figure]:
     """Every party-building figure of an article body (NFC text, paragraphs split by blank lines).
 
     `published` (ISO date) is accepted for context; a figure's year is only ever one the text states.
+    Each bound of `bounds` that was reached is appended to `hits` (name, observed, allowed).
     """
+    bounds = bounds or Bounds()
+    cut: list[int] = []
     text = unicodedata.normalize("NFC", text or "")
     m = match_form(text)
     figures: list[Figure] = []
     article_org: str | None = None
+    numbers_read = 0
     for p_start, p_end in paragraphs(text):
+        if numbers_read > bounds.numbers:
+            break
         # Within a paragraph the organization and year carry over; across paragraphs only the
         # organization does, as the article's subject, until a paragraph names another.
         carried_org: str | None = article_org
         carried_year: int | None = None
-        for s_start, s_end in sentences(text, p_start, p_end):
+        for s_start, s_end in sentences(text, p_start, p_end, bounds.sentence_chars, cut):
+            if numbers_read > bounds.numbers:
+                break
             orgs = find_organizations(text, m, s_start, s_end)
             if not MAY_HOLD_FIGURE_RE.search(m, s_start, s_end):
                 if orgs:
                     carried_org = article_org = orgs[-1].name
                 continue
             mentions = _find_numbers(text, m, s_start, s_end)
+            numbers_read += len(mentions)
             prev: _Mention | None = None
             for mt in mentions:
                 if prev is not None and mt.start < prev.consumed:
@@ -703,12 +765,12 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
                     if ym:
                         attached_positions.add(ym.start())
             marks = _time_marks(m, s_start, s_end, attached_positions)
-            sentence_text = text[s_start:s_end].strip()
+            sentence_span = _stripped(text, s_start, s_end)
             for mt in mentions:
                 if not mt.metric:
                     continue
                 figures.append(
-                    _figure(text, m, mt, orgs, marks, carried_org, carried_year, s_start, s_end, sentence_text)
+                    _figure(text, m, mt, orgs, marks, carried_org, carried_year, s_start, s_end, sentence_span)
                 )
             if orgs:
                 carried_org = article_org = orgs[-1].name
@@ -716,10 +778,25 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
             if topical:
                 carried_year = topical[-1].year
             figures.extend(
-                _zero_figures(text, m, s_start, s_end, orgs, carried_org, marks, carried_year, sentence_text)
+                _zero_figures(text, m, s_start, s_end, orgs, carried_org, marks, carried_year, sentence_span)
             )
     figures.sort(key=lambda f: f.start)
-    return figures
+    if hits is not None:
+        if cut:
+            hits.append({"name": "sentence_chars", "observed": max(cut), "allowed": bounds.sentence_chars})
+        if numbers_read > bounds.numbers:  # reading stopped there: at least this many
+            hits.append({"name": "numbers", "observed": numbers_read, "allowed": bounds.numbers})
+        if len(figures) > bounds.figures:
+            hits.append({"name": "figures", "observed": len(figures), "allowed": bounds.figures})
+    return figures[: bounds.figures]
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _year_for(pos: int, marks: list[_TimeMark], carried_year: int | None) -> int | None:
@@ -727,7 +804,7 @@ def _year_for(pos: int, marks: list[_TimeMark], carried_year: int | None) -> int
     return before[-1].year if before else carried_year
 
 
-def _figure(text, m, mt, orgs, marks, carried_org, carried_year, s_start, s_end, sentence_text) -> Figure:
+def _figure(text, m, mt, orgs, marks, carried_org, carried_year, s_start, s_end, sentence_span) -> Figure:
     clause_start = _clause_start(m, s_start, mt.start)
     year = mt.attached_year if mt.attached_year is not None else _year_for(mt.start, marks, carried_year)
     period = None
@@ -746,9 +823,10 @@ def _figure(text, m, mt, orgs, marks, carried_org, carried_year, s_start, s_end,
         period=period,
         organization=org,
         category=mt.category if mt.metric == "cells_total" else None,
-        sentence=sentence_text,
         start=mt.start,
         end=mt.end,
+        sentence_start=sentence_span[0],
+        sentence_end=sentence_span[1],
     )
 
 
@@ -767,7 +845,7 @@ def _org_for(text: str, m: str, mt: _Mention, orgs: list[Org], carried_org: str 
     return carried_org
 
 
-def _zero_figures(text, m, s_start, s_end, orgs, carried_org, marks, carried_year, sentence_text) -> list[Figure]:
+def _zero_figures(text, m, s_start, s_end, orgs, carried_org, marks, carried_year, sentence_span) -> list[Figure]:
     found = []
     for zm in ZERO_RE.finditer(m, s_start, s_end):
         entity = _entity(zm.groupdict())
@@ -795,9 +873,10 @@ def _zero_figures(text, m, s_start, s_end, orgs, carried_org, marks, carried_yea
                 period=None,
                 organization=prior_org,
                 category=None,
-                sentence=sentence_text,
                 start=zm.start(),
                 end=zm.end(),
+                sentence_start=sentence_span[0],
+                sentence_end=sentence_span[1],
             )
         )
     return found
@@ -860,15 +939,37 @@ def extract_documents(text: str) -> list[Document]:
     return list(seen.values())
 
 
-def extract_rows(body: str, published: str | None = None) -> tuple[list[dict], list[dict]]:
-    """An article's figures and documents as rows for the `figures` and `documents` tables."""
-    return [f.as_dict() for f in extract_figures(body, published)], [d.as_dict() for d in extract_documents(body)]
+def extract_rows(
+    body: str, published: str | None = None, bounds: Bounds | None = None
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """An article's figures and documents as rows for the `figures` and `documents` tables, and the
+    bounds its extraction reached (rows for `limits`)."""
+    hits: list[dict] = []
+    figures = [f.as_dict() for f in extract_figures(body, published, bounds=bounds, hits=hits)]
+    return figures, [d.as_dict() for d in extract_documents(body)], hits
 
 
 # --- command line ---------------------------------------------------------------------------------
 
-COLUMNS = ("metric", "value", "unit", "of_total", "kind", "qualifier", "year", "period", "organization",
-           "category", "sentence", "start", "end")  # fmt: skip
+# Text of an article is tens of kilobytes; a file far larger than this is not one.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+
+def read_text(source: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """A file's (or standard input's, for `-`) UTF-8 text; ValueError says why it is not usable text."""
+    if source == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        with open(source, "rb") as f:
+            data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"larger than {max_bytes} bytes (raise --max-bytes for a bigger text)")
+    if b"\0" in data:
+        raise ValueError("binary data, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte {exc.start})") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -878,19 +979,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("files", nargs="*", help="text files (UTF-8); standard input when none is given")
     parser.add_argument("--documents", action="store_true", help="print cited party documents instead")
+    parser.add_argument("--max-bytes", type=int, default=MAX_INPUT_BYTES, help="refuse larger inputs (default 20 MiB)")
     args = parser.parse_args(argv)
-    sources = args.files or ["-"]
     status = 0
-    for source in sources:
+    for source in args.files or ["-"]:
         try:
-            text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()  # noqa: SIM115
-        except (OSError, UnicodeDecodeError) as exc:
+            text = unicodedata.normalize("NFC", read_text(source, args.max_bytes))
+        except (OSError, ValueError) as exc:
             print(f"{source}: cannot read: {exc}", file=sys.stderr)
             status = 1
             continue
-        rows = extract_documents(text) if args.documents else extract_figures(text)
+        if args.documents:
+            rows = [d.as_dict() for d in extract_documents(text)]
+        else:
+            rows = [f.as_dict() | {"sentence": text[f.sentence_start : f.sentence_end]} for f in extract_figures(text)]
         for row in rows:
-            print(json.dumps(row.as_dict(), ensure_ascii=False))
+            print(json.dumps(row, ensure_ascii=False))
     return status
 
 

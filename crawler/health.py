@@ -15,6 +15,8 @@ from scrapy.exceptions import ScrapyDeprecationWarning
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
+from crawler import outcome
+
 # Spidermon 1.27 still logs through Spider.log(); the message is its, not ours.
 warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning)
 
@@ -67,6 +69,15 @@ class RunHealthMonitor(Monitor):
         allowed = _setting(self, "HEALTH_MAX_ERRORS", 10)
         self.assertLessEqual(count, allowed, msg=f"{count} errors and failed pages, more than {allowed}")
 
+    @monitors.name("every article scraped was stored")
+    def test_all_stored(self):
+        stats = _stats(self)
+        error = stats.get(outcome.STORAGE_ERROR)
+        not_stored = stats.get("pipeline/store/articles_not_stored", 0)
+        scraped = stats.get("pipeline/store/articles_scraped", 0)
+        detail = f"storage failed ({error})" if error else "the database did not take them"
+        self.assertFalse(error or not_stored, msg=f"{not_stored} of {scraped} scraped articles not stored: {detail}")
+
     @monitors.name("the run finished")
     def test_finished(self):
         reason = _stats(self).get("finish_reason", "finished")
@@ -79,9 +90,15 @@ class RecordHealth(Action):
     def run_action(self):
         failed = self.result.monitors_failed_results
         stats = self.data.crawler.stats
-        stats.set_value("health/status", "failed" if failed else "ok")
+        stats.set_value(outcome.HEALTH_STATUS, "failed" if failed else "ok")
         if failed:
-            stats.set_value("health/reasons", "; ".join(r.reason or str(r.monitor.name) for r in failed))
+            stats.set_value(outcome.HEALTH_REASONS, "; ".join(_reason(r) for r in failed))
+
+
+def _reason(result) -> str:
+    """The monitor's own message, without unittest's "x is not false :" preamble."""
+    reason = result.reason or str(result.monitor.name)
+    return reason.split(" : ", 1)[1] if " : " in reason else reason
 
 
 class HealthMonitorSuite(MonitorSuite):

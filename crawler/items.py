@@ -41,6 +41,8 @@ class ArticleItem(scrapy.Item):
     content_hash = scrapy.Field()
     figures = scrapy.Field()
     documents = scrapy.Field()
+    # The bounds on this page's work that were reached (crawler.figures.Bounds): rows for `limits`.
+    limits = scrapy.Field()
 
 
 class FailureItem(scrapy.Item):
@@ -48,6 +50,17 @@ class FailureItem(scrapy.Item):
 
     url = scrapy.Field()
     article_id = scrapy.Field()
-    kind = scrapy.Field()  # gone, http_error, timeout, too_large, offsite_redirect, bad_redirect, network, ...
+    # gone, http_error, timeout, too_large, offsite_redirect, bad_redirect, network, id_mismatch, store_error, ...
+    kind = scrapy.Field()
     status = scrapy.Field()
     reason = scrapy.Field()
+
+
+class LimitItem(scrapy.Item):
+    """A bound on one page's work was reached (links of a listing capped, ...): stored in `limits`."""
+
+    url = scrapy.Field()
+    article_id = scrapy.Field()
+    name = scrapy.Field()
+    observed = scrapy.Field()
+    allowed = scrapy.Field()

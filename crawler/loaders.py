@@ -24,6 +24,7 @@ from parsel import Selector
 from parsel.csstranslator import css2xpath
 from scrapy.loader import ItemLoader
 
+from crawler.figures import Bounds, extract_rows
 from crawler.items import ArticleItem
 from crawler.layouts import Layout, detect_layout
 from crawler.text import (
@@ -167,7 +168,7 @@ class PageMetadata:
 def _json_ld_articles(raw: str) -> Iterable[dict]:
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than any real metadata
         return
     stack = data if isinstance(data, list) else [data]
     while stack:
@@ -284,17 +285,17 @@ def _generic_title(page: Page, layout: Layout | None, meta: PageMetadata) -> lis
     return [_node_text(h) for h in page.select("h1")[:1]] + [_node_text(t) for t in page.select("title::text")]
 
 
-def _site_id(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
-    return page.select("article[data-id]::attr(data-id), [data-article-id]::attr(data-article-id)")
+def claimed_ids(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
+    """The article ids the page says it is: its own article element's id (the layout's `id`
+    selector, never a teaser's) and the ids of its canonical and OpenGraph URLs."""
+    own = [clean_text(v) for v in page.select(layout.id)] if layout and layout.id else []
+    from_meta = [article_id(u) for u in meta.get("url")]
+    return list(dict.fromkeys(i for i in own + from_meta if i))
 
 
-def _meta_id(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
-    return [i for i in (article_id(u) for u in meta.get("url")) if i]
-
-
-# field → stages, in order; the response URL is the last resort for id and url (see load_article).
+# field → stages, in order. The id is never read from the page: it is the requested URL's (a page
+# that claims another id is refused by the spider), and the response URL is the last resort for url.
 STAGES: dict[str, tuple[tuple[str, Getter], ...]] = {
-    "id": (("site", _site_id), ("metadata", _meta_id)),
     "url": (("metadata", _meta("url")),),
     "title": (("site", _css_text("title")), ("metadata", _meta("title")), ("generic", _generic_title)),
     "lead": (("site", _css_text("lead")), ("metadata", _meta("lead"))),
@@ -314,10 +315,16 @@ class LoadResult:
     layout: str
     # (field, stage) for each field filled by a stage after the first, or ("field", "missing").
     fallbacks: list[tuple[str, str]]
+    # The ids the page claims to be (its article element, canonical and OpenGraph URLs).
+    claimed_ids: list[str] = field(default_factory=list)
 
 
 def load_article(sel: Selector, url: str) -> LoadResult:
-    """Extract one article from a page (a Response or a Selector over its HTML) fetched from `url`."""
+    """Extract one article from a page (a Response or a Selector over its HTML) fetched from `url`.
+
+    The article's id is the one `url` (by default the response's own) names; what the page claims is
+    reported beside it."""
+    url = url or getattr(sel, "url", "")
     selector = sel.selector if hasattr(sel, "selector") else sel
     page = Page(selector.root)
     layout = detect_layout(page.select)
@@ -337,29 +344,35 @@ def load_article(sel: Selector, url: str) -> LoadResult:
     if not loader.get_collected_values("url"):
         loader.add_value("url", url)
         fallbacks.append(("url", "response"))
-    if not loader.get_collected_values("id"):
-        loader.add_value("id", article_id(url))
+    loader.add_value("id", article_id(url))
     item = loader.load_item()
     item["body_encoded"] = bool(layout and not item.get("body") and page.select(layout.encoded_body))
     for name in ("title", "body", "published_at"):
         if not item.get(name):
             fallbacks.append((name, "missing"))
-    return LoadResult(item=item, layout=layout.name if layout else "unknown", fallbacks=fallbacks)
+    return LoadResult(
+        item=item,
+        layout=layout.name if layout else "unknown",
+        fallbacks=fallbacks,
+        claimed_ids=claimed_ids(page, layout, meta),
+    )
 
 
 def load_page(
-    body: bytes, url: str, encoding: str | None, *, figures: bool = False
-) -> tuple[dict, str, list[tuple[str, str]]]:
-    """`load_article` over a page's bytes, returning plain values: what a worker process sends back.
+    body: bytes, url: str, encoding: str | None, *, figures: Bounds | None = None
+) -> tuple[dict, str, list[tuple[str, str]], list[str]]:
+    """`load_article` over a page's bytes, returning plain values: what a worker process sends back
+    (the values, the layout, the fallbacks and the claimed ids).
 
-    With `figures`, the article's figures and documents are read in the same call, so a page costs
-    one round trip to the worker, not two (the figures pipeline then finds them done)."""
+    With `figures` (the bounds of one article's extraction), the article's figures, documents and
+    the bounds reached are read in the same call, so a page costs one round trip to the worker, not
+    two (the figures pipeline then finds them done)."""
     from scrapy.http import HtmlResponse
 
     result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url)
     values = dict(result.item)
-    if figures and values.get("body"):
-        from crawler.figures import extract_rows
-
-        values["figures"], values["documents"] = extract_rows(values["body"], values.get("published_at"))
-    return values, result.layout, result.fallbacks
+    if figures is not None and values.get("body"):
+        values["figures"], values["documents"], values["limits"] = extract_rows(
+            values["body"], values.get("published_at"), figures
+        )
+    return values, result.layout, result.fallbacks, result.claimed_ids

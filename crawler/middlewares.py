@@ -6,30 +6,43 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.utils.response import get_meta_refresh
 
 
 class SiteBoundaryMiddleware:
-    """Refuse a redirect off the site or to a non-http scheme, loudly.
+    """Refuse a redirect off the site or to a non-http scheme, loudly: a 3xx or a page's
+    `<meta http-equiv="refresh">`.
 
     Scrapy already drops both, but silently (the offsite check) or as a bare 3xx; raising
     IgnoreRequest here reaches the request's errback, so the refusal is recorded in `failures`.
-    Placed after RedirectMiddleware (a higher number), it sees the 3xx response first.
+    Placed after RedirectMiddleware and MetaRefreshMiddleware (a higher number), it sees the
+    response first.
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        settings = crawler.settings
+        self.meta_refresh = settings.getbool("METAREFRESH_ENABLED")
+        self.meta_refresh_max_delay = settings.getfloat("METAREFRESH_MAXDELAY")
+        self.meta_refresh_ignore_tags = settings.getlist("METAREFRESH_IGNORE_TAGS")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SiteBoundaryMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if not (300 <= response.status < 400) or "Location" not in response.headers:
-            return response
         if request.meta.get("dont_redirect"):
             return response
-        location = response.headers["Location"].decode("latin-1").strip()
+        if 300 <= response.status < 400 and "Location" in response.headers:
+            location = response.headers["Location"].decode("latin-1").strip()
+        elif self.meta_refresh and isinstance(response, HtmlResponse):
+            delay, url = get_meta_refresh(response, ignore_tags=self.meta_refresh_ignore_tags)
+            if url is None or delay is None or delay >= self.meta_refresh_max_delay:
+                return response
+            location = url
+        else:
+            return response
         target = urlsplit(urljoin(request.url, location))
         if target.scheme not in ("http", "https"):
             self.crawler.stats.inc_value("boundary/bad_redirect")

@@ -2,71 +2,108 @@
 
 Rules improve; users should not have to re-crawl. Each article whose figures or documents differ
 from what is stored has them replaced (one transaction per batch); the report says what changed.
+It can run beside a crawl: articles are read a page at a time and each batch waits for the write
+lock like any writer. `--dry-run` only reads (also on a read-only filesystem) and changes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
 
-from crawler.figures import extract_rows
-from crawler.storage import FIGURE_COLUMNS, StorageError, open_database, replace_extractions
+from crawler import outcome
+from crawler.figures import Bounds, extract_rows
+from crawler.storage import (
+    FIGURE_COLUMNS,
+    StorageError,
+    open_database,
+    open_readonly,
+    replace_extractions_batch,
+    storage_error,
+)
 
 _FIGURE_KEY = tuple(k for k in FIGURE_COLUMNS if k not in ("id", "article_id"))
 _DOCUMENT_KEY = ("kind", "number", "issuer", "date")
+
+
+class WriteFailedError(StorageError):
+    """A batch could not be written: the articles before it are done, the rest are as they were."""
 
 
 def _figure_key(row: dict) -> tuple:
     return tuple(float(row[k]) if k in ("value", "of_total") and row[k] is not None else row[k] for k in _FIGURE_KEY)
 
 
-def reextract(db_path: str | Path, *, dry_run: bool = False, batch_size: int = 200) -> dict:
+def _rows(conn: sqlite3.Connection, sql: str, params: tuple) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def reextract(
+    db_path: str | Path, *, dry_run: bool = False, batch_size: int = 200, bounds: Bounds | None = None
+) -> dict:
     """Re-extract every article of the database; returns counts of what changed."""
     path = Path(db_path)
-    if not path.is_file():
-        raise StorageError(f"{path}: no such database")
-    db = open_database(path)
+    if dry_run:
+        conn, db = open_readonly(path), None
+    else:
+        if not path.is_file():
+            raise StorageError(f"{path}: no such database")
+        db = open_database(path)
+        conn = db.conn
     report = {"articles": 0, "articles_changed": 0, "figures_before": 0, "figures_after": 0,
               "documents_before": 0, "documents_after": 0, "added": Counter(), "removed": Counter()}  # fmt: skip
-    pending: list[tuple[str, list[dict], list[dict]]] = []
-
-    def flush() -> None:
-        if pending and not dry_run:
-            with db.atomic():
-                for article_id, figures, documents in pending:
-                    replace_extractions(db, article_id, figures, documents)
-        pending.clear()
-
+    last_id = ""
     try:
-        for article in db.query("select id, body, published_at from articles order by id"):
-            report["articles"] += 1
-            figures, documents = extract_rows(article["body"] or "", article["published_at"])
-            old_figures = list(db.query("select * from figures where article_id = ?", [article["id"]]))
-            old_docs = list(db.query("select * from documents where article_id = ?", [article["id"]]))
-            report["figures_before"] += len(old_figures)
-            report["figures_after"] += len(figures)
-            report["documents_before"] += len(old_docs)
-            report["documents_after"] += len(documents)
-            old_f = Counter(_figure_key(f) for f in old_figures)
-            new_f = Counter(_figure_key(f) for f in figures)
-            old_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in old_docs)
-            new_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in documents)
-            if old_f == new_f and old_d == new_d:
-                continue
-            report["articles_changed"] += 1
-            for key in new_f - old_f:
-                report["added"][key[0]] += (new_f - old_f)[key]
-            for key in old_f - new_f:
-                report["removed"][key[0]] += (old_f - new_f)[key]
-            pending.append((article["id"], figures, documents))
-            if len(pending) >= batch_size:
-                flush()
-        flush()
+        while True:
+            # A page of articles read whole, so no read is left open while this process writes.
+            articles = _rows(
+                conn,
+                "select id, body, published_at from articles where id > ? order by id limit ?",
+                (last_id, batch_size),
+            )
+            if not articles:
+                break
+            last_id = articles[-1]["id"]
+            pending: dict[str, tuple[list, list]] = {}
+            for article in articles:
+                report["articles"] += 1
+                figures, documents, _ = extract_rows(article["body"] or "", article["published_at"], bounds)
+                old_figures = _rows(conn, "select * from figures where article_id = ?", (article["id"],))
+                old_docs = _rows(conn, "select * from documents where article_id = ?", (article["id"],))
+                report["figures_before"] += len(old_figures)
+                report["figures_after"] += len(figures)
+                report["documents_before"] += len(old_docs)
+                report["documents_after"] += len(documents)
+                old_f = Counter(_figure_key(f) for f in old_figures)
+                new_f = Counter(_figure_key(f) for f in figures)
+                old_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in old_docs)
+                new_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in documents)
+                if old_f == new_f and old_d == new_d:
+                    continue
+                report["articles_changed"] += 1
+                for key, n in (new_f - old_f).items():
+                    report["added"][key[0]] += n
+                for key, n in (old_f - new_f).items():
+                    report["removed"][key[0]] += n
+                pending[article["id"]] = (figures, documents)
+            if pending and db is not None:
+                try:
+                    replace_extractions_batch(db, pending)
+                except StorageError as exc:
+                    raise WriteFailedError(
+                        f"{exc}; the articles up to id {articles[0]['id']} were brought to the current rules,"
+                        " run it again to finish"
+                    ) from exc
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path, "re-extract the articles") from exc
     finally:
-        db.close()
+        conn.close()
     report["added"] = dict(report["added"])
     report["removed"] = dict(report["removed"])
     report["dry_run"] = dry_run
@@ -82,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         report = reextract(args.db, dry_run=args.dry_run)
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return outcome.STORAGE_FAILED if isinstance(exc, WriteFailedError) else outcome.DATABASE_UNUSABLE
     print(json.dumps(report, ensure_ascii=False))
     return 0
 

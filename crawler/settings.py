@@ -2,6 +2,7 @@
 override the delays for their local server with -s/settings, never by editing these."""
 
 from crawler import __version__
+from crawler.figures import Bounds
 
 BOT_NAME = "baothanhhoa_party"
 SPIDER_MODULES = ["spiders"]
@@ -28,6 +29,9 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # A response cut short is parsed for what it holds, and its article marked `truncated`.
 DOWNLOAD_FAIL_ON_DATALOSS = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's RemoteControl runs Python sent to a local HTTP endpoint and keeps a token file in
+# the user's home: not something a scheduled crawler should open. Turn it on with -s when wanted.
+REMOTE_CONTROL_ENABLED = False
 # A response yields at most one item here; Scrapy's default (100) starts 100 workers per response.
 CONCURRENT_ITEMS = 8
 COOKIES_ENABLED = False
@@ -61,9 +65,11 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
-# Where articles are stored, and how many go into one transaction.
+# Where articles are stored, how many go into one transaction, and how long a writer waits (seconds)
+# for another one (a manual run beside a scheduled one, crawler.reextract) before the run fails.
 SQLITE_DB = "data/baothanhhoa.db"
 SQLITE_BATCH_SIZE = 50
+SQLITE_BUSY_TIMEOUT = 60.0
 # Incremental runs (the default mode) stop paging a section at the first listing page that holds
 # at least this many stored articles; they are the overlap that catches re-dated articles.
 INCREMENTAL_OVERLAP = 3
@@ -74,5 +80,12 @@ FEEDS_ENABLED = True
 
 # Read figures and document references out of each body (pipelines/figures.py).
 FIGURES_ENABLED = True
+# Bounds on one page's work (each one reached is counted under limits/ and stored in `limits`):
+# a sentence is read in pieces of this many characters, reading stops after this many numbers,
+# this many figures are kept, and a listing page gives at most this many article links.
+FIGURES_MAX_SENTENCE_CHARS = Bounds.sentence_chars
+FIGURES_MAX_NUMBERS = Bounds.numbers
+FIGURES_MAX_PER_ARTICLE = Bounds.figures
+LINKS_MAX_PER_PAGE = 500
 
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,15 +1,23 @@
 """SQLite storage with sqlite-utils: the schema, and small functions that write one batch at a time.
 
-Every write goes through `Database.atomic()`, so a batch is stored whole or not at all; the database
-runs in WAL mode so Datasette or sqlite-utils can read it while a crawl writes.
+Every write is one `BEGIN IMMEDIATE` transaction (`write_transaction`): a batch is stored whole or
+not at all, and a second writer (a manual run during a scheduled one, `crawler.reextract`) waits for
+the lock up to the busy timeout instead of failing at once, which a deferred transaction that reads
+before it writes would do. A write that fails raises a `StorageError` that names its cause (locked,
+disk full, read-only, not a database, newer schema); callers never swallow it. The schema is reached
+by named migration steps (crawler/migrations.py); readers open the database read-only and change
+nothing. The database runs in WAL mode, so Datasette or sqlite-utils can read it while a crawl writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import socket
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,26 +26,18 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.items import ARTICLE_FIELDS
+from crawler.migrations import MIGRATIONS, NAMES
 
+# How long a writer waits for another one's transaction before it gives up (seconds).
+DEFAULT_BUSY_TIMEOUT = 60.0
 HASHED_FIELDS = ("title", "lead", "body", "author", "published_at", "section", "tags", "image_url", "image_caption")
 
+# The columns each table has once every migration step has run (tests/test_migrations.py checks it).
 ARTICLE_COLUMNS: dict[str, type] = {
-    "id": str,
-    "url": str,
-    "section": str,
-    "title": str,
-    "lead": str,
-    "body": str,
-    "author": str,
-    "published_at": str,
-    "tags": str,
-    "image_url": str,
-    "image_caption": str,
-    "content_hash": str,
-    "extraction_status": str,
-    "first_seen_at": str,
-    "last_crawled_at": str,
-}
+    "id": str, "url": str, "section": str, "title": str, "lead": str, "body": str, "author": str,
+    "published_at": str, "tags": str, "image_url": str, "image_caption": str, "content_hash": str,
+    "extraction_status": str, "first_seen_at": str, "last_crawled_at": str,
+}  # fmt: skip
 VERSION_COLUMNS: dict[str, type] = {
     "article_id": str,
     "run_id": int,
@@ -45,94 +45,34 @@ VERSION_COLUMNS: dict[str, type] = {
     **{k: v for k, v in ARTICLE_COLUMNS.items() if k not in ("id", "first_seen_at")},
 }
 FIGURE_COLUMNS: dict[str, type] = {
-    "id": int,
-    "article_id": str,
-    "metric": str,
-    "value": float,
-    "unit": str,
-    "of_total": float,
-    "kind": str,
-    "qualifier": str,
-    "year": int,
-    "period": str,
-    "organization": str,
-    "category": str,
-    "sentence": str,
-    "start": int,
-    "end": int,
-}
+    "id": int, "article_id": str, "metric": str, "value": float, "unit": str, "of_total": float, "kind": str,
+    "qualifier": str, "year": int, "period": str, "organization": str, "category": str, "start": int, "end": int,
+    "sentence_start": int, "sentence_end": int,
+}  # fmt: skip
 DOCUMENT_COLUMNS: dict[str, type] = {
-    "id": int,
-    "article_id": str,
-    "kind": str,
-    "number": str,
-    "issuer": str,
-    "date": str,
-}
+    "id": int, "article_id": str, "kind": str, "number": str, "issuer": str, "date": str,
+}  # fmt: skip
 FAILURE_COLUMNS: dict[str, type] = {
-    "id": int,
-    "run_id": int,
-    "url": str,
-    "article_id": str,
-    "kind": str,
-    "status": int,
-    "reason": str,
-    "at": str,
-}
+    "id": int, "run_id": int, "url": str, "article_id": str, "kind": str, "status": int, "reason": str, "at": str,
+}  # fmt: skip
+LIMIT_COLUMNS: dict[str, type] = {
+    "id": int, "run_id": int, "url": str, "article_id": str, "name": str, "observed": int, "allowed": int, "at": str,
+}  # fmt: skip
 RUN_COLUMNS: dict[str, type] = {
-    "id": int,
-    "spider": str,
-    "started_at": str,
-    "finished_at": str,
-    "arguments": str,
-    "finish_reason": str,
-    "pages": int,
-    "articles_new": int,
-    "articles_changed": int,
-    "articles_unchanged": int,
-    "articles_duplicate": int,
-    "articles_incomplete": int,
-    "errors": int,
-    "failures": int,
-    "health": str,
-    "health_reasons": str,
-}
+    "id": int, "spider": str, "started_at": str, "finished_at": str, "arguments": str, "finish_reason": str,
+    "pages": int, "articles_new": int, "articles_changed": int, "articles_unchanged": int, "articles_duplicate": int,
+    "articles_incomplete": int, "errors": int, "failures": int, "health": str, "health_reasons": str, "host": str,
+    "pid": int, "process_started": str, "articles_scraped": int, "articles_not_stored": int, "exit_status": int,
+}  # fmt: skip
 TAG_SEPARATOR = ", "
-# Diacritics aside, Vietnamese search must match `dang` to `đảng`: FTS5's unicode61 tokenizer with
-# remove_diacritics 2 strips tone marks but leaves đ (U+0111 has no decomposition), so the index
-# also holds a copy of the text with đ folded to d. Queries match either column.
-_FOLD = (
-    "replace(replace(coalesce({p}title, '') || ' ' || coalesce({p}lead, '') || ' ' || coalesce({p}body, ''),"
-    " 'đ', 'd'), 'Đ', 'D')"
-)
-FTS_SQL = f"""
-create view if not exists articles_search as
-    select rowid, title, lead, body, {_FOLD.format(p="")} as folded from articles;
-create virtual table if not exists articles_fts using fts5(
-    title, lead, body, folded, content='articles_search', content_rowid='rowid',
-    tokenize='unicode61 remove_diacritics 2'
-);
-create trigger if not exists articles_fts_insert after insert on articles begin
-    insert into articles_fts(rowid, title, lead, body, folded)
-    values (new.rowid, new.title, new.lead, new.body, {_FOLD.format(p="new.")});
-end;
-create trigger if not exists articles_fts_delete after delete on articles begin
-    insert into articles_fts(articles_fts, rowid, title, lead, body, folded)
-    values ('delete', old.rowid, old.title, old.lead, old.body, {_FOLD.format(p="old.")});
-end;
-create trigger if not exists articles_fts_update after update on articles begin
-    insert into articles_fts(articles_fts, rowid, title, lead, body, folded)
-    values ('delete', old.rowid, old.title, old.lead, old.body, {_FOLD.format(p="old.")});
-    insert into articles_fts(rowid, title, lead, body, folded)
-    values (new.rowid, new.title, new.lead, new.body, {_FOLD.format(p="new.")});
-end;
-"""
-# The questions users ask, as views (Datasette lists them beside the tables).
+# The questions users ask, as views (Datasette lists them beside the tables). They are derived
+# objects: `migrate` creates them anew after the steps, and whenever their text here changed.
 VIEWS = {
     "figures_with_articles": """
         select f.id, f.metric, f.value, f.unit, f.of_total, f.kind, f.qualifier, f.year, f.period,
-               f.organization, f.category, f.sentence, a.id as article_id, a.title as article_title,
-               substr(a.published_at, 1, 10) as published, a.url
+               f.organization, f.category,
+               substr(a.body, f.sentence_start + 1, f.sentence_end - f.sentence_start) as sentence,
+               a.id as article_id, a.title as article_title, substr(a.published_at, 1, 10) as published, a.url
         from figures f join articles a on a.id = f.article_id""",
     "organization_timeline": """
         select f.organization, f.metric, f.unit,
@@ -161,12 +101,94 @@ VIEWS = {
 }
 
 
+# --- errors -----------------------------------------------------------------------------------------
+
+
 class StorageError(Exception):
-    """The database cannot be opened or written as this project needs."""
+    """The database cannot be opened or written as this project needs; the message says why."""
 
 
 class NotADatabaseError(StorageError):
-    """The path holds a file that is not an SQLite database: we never overwrite it."""
+    """The path holds a file that is not an SQLite database (or a damaged one): we never overwrite it."""
+
+
+class DatabaseLockedError(StorageError):
+    """Another writer held the database for longer than the busy timeout."""
+
+
+class DiskFullError(StorageError):
+    """The disk (or the database's size limit) is full."""
+
+
+class ReadOnlyError(StorageError):
+    """The database, or the directory it lives in, cannot be written."""
+
+
+class SchemaTooNewError(StorageError):
+    """The database was made by a newer version of this crawler: older code must not write to it."""
+
+
+class SchemaOutdatedError(StorageError):
+    """A reader met a database made by an older version: it must be upgraded by a writer first."""
+
+
+_SQLITE_ERRORS = {  # primary result codes (https://www.sqlite.org/rescode.html)
+    5: (DatabaseLockedError, "the database is locked by another writer"),
+    6: (DatabaseLockedError, "a table is locked"),
+    8: (ReadOnlyError, "the database cannot be written (read-only file or directory)"),
+    10: (StorageError, "disk I/O error"),
+    11: (NotADatabaseError, "the database file is damaged"),
+    13: (DiskFullError, "the disk is full"),
+    14: (ReadOnlyError, "the database file cannot be opened or created (missing or read-only directory)"),
+    26: (NotADatabaseError, "the file is not an SQLite database"),
+}
+
+
+def storage_error(exc: BaseException, path: str | Path, doing: str) -> StorageError:
+    """The specific StorageError for an sqlite3 or OS error met while `doing` something with `path`."""
+    if isinstance(exc, StorageError):
+        return exc
+    code = getattr(exc, "sqlite_errorcode", None)
+    cls, cause = _SQLITE_ERRORS.get(code & 0xFF if isinstance(code, int) else -1, (StorageError, None))
+    if cause is None and isinstance(exc, OSError):
+        cls, cause = ReadOnlyError if isinstance(exc, PermissionError) else StorageError, exc.strerror or str(exc)
+    error = cls(f"{path}: cannot {doing}: {cause or exc} ({exc})" if cause else f"{path}: cannot {doing}: {exc}")
+    error.__cause__ = exc
+    return error
+
+
+def _path_of(db: Database) -> str:
+    for _, name, filename in db.conn.execute("pragma database_list"):
+        if name == "main":
+            return filename or ":memory:"
+    return "?"
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database, doing: str = "write") -> Iterator[Database]:
+    """One write transaction that takes the write lock first (`BEGIN IMMEDIATE`), so a second writer
+    waits its turn (the busy timeout applies) and reads inside see the latest committed state.
+    Any sqlite3 error leaves the database as it was and is raised as a StorageError."""
+    if db.conn.in_transaction:  # nested: a savepoint inside the caller's transaction
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise storage_error(exc, _path_of(db), doing) from exc
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException as exc:
+        with contextlib.suppress(sqlite3.Error):
+            db.rollback()
+        if isinstance(exc, sqlite3.Error):
+            raise storage_error(exc, _path_of(db), doing) from exc
+        raise
+
+
+# --- opening and migrating --------------------------------------------------------------------------
 
 
 def utc_now() -> str:
@@ -179,81 +201,153 @@ def content_hash(article: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def open_database(path: str | Path, *, wal: bool = True) -> Database:
-    """Open (creating if needed) a crawl database with its schema in place."""
+def open_database(
+    path: str | Path, *, wal: bool = True, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, migrate: bool = True
+) -> Database:
+    """Open (creating if needed) a crawl database for writing, upgraded to the current schema.
+
+    Raises a specific StorageError: a file that is not SQLite, a read-only place, a full disk, a
+    lock held longer than `busy_timeout`, or a database made by newer code."""
     path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
+    memory = str(path) == ":memory:"
+    if not memory:
+        if path.exists() and not path.is_file():
+            raise StorageError(f"{path}: not a file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, path.parent, "create the database's directory") from exc
     try:
-        db = Database(path if str(path) != ":memory:" else None, memory=str(path) == ":memory:")
+        conn = sqlite3.connect(":memory:" if memory else str(path), timeout=busy_timeout)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path, "open the database") from exc
+    db = Database(conn)
+    try:
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 10000")
-        if wal and str(path) != ":memory:":
-            db.enable_wal()
-        ensure_schema(db)
-    except sqlite3.DatabaseError as exc:
-        raise NotADatabaseError(f"{path}: not a usable SQLite database ({exc})") from exc
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        db.execute("select count(*) from sqlite_master").fetchone()  # a file that is not SQLite fails here
+        if wal and not memory and db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            db.execute("PRAGMA journal_mode = wal")
+        if migrate:
+            _migrate(db)
+    except BaseException as exc:
+        db.close()
+        if isinstance(exc, sqlite3.Error):
+            raise storage_error(exc, path, "open the database") from exc
+        raise
     return db
 
 
-def ensure_schema(db: Database) -> None:
-    """Create what is missing; never drop or rewrite what is there."""
-    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"id"}, if_not_exists=True)
-    db["article_versions"].create(
-        {"id": int, **VERSION_COLUMNS}, pk="id", foreign_keys=[("article_id", "articles", "id")], if_not_exists=True
-    )
-    db["crawl_runs"].create(RUN_COLUMNS, pk="id", if_not_exists=True)
-    for name, columns in (("figures", FIGURE_COLUMNS), ("documents", DOCUMENT_COLUMNS)):
-        db[name].create(
-            columns,
-            pk="id",
-            not_null={"article_id"},
-            foreign_keys=[("article_id", "articles", "id")],
-            if_not_exists=True,
+def applied_migrations(conn: sqlite3.Connection) -> list[str] | None:
+    """Names of the migration steps a database has applied; None for one made before versions
+    (release 0.1) or an empty one."""
+    if not conn.execute("select 1 from sqlite_master where name = ?", (MIGRATIONS.migrations_table,)).fetchone():
+        return None
+    return [
+        name
+        for (name,) in conn.execute(
+            f"select name from [{MIGRATIONS.migrations_table}] where migration_set = ? order by rowid",
+            (MIGRATIONS.name,),
         )
-        db[name].create_index(["article_id"], if_not_exists=True)
-    for column in ("metric", "organization", "year"):
-        db["figures"].create_index([column], if_not_exists=True)
-    db["documents"].create_index(["number"], if_not_exists=True)
-    db["article_tags"].create(
-        {"article_id": str, "tag": str},
-        pk=("article_id", "tag"),
-        foreign_keys=[("article_id", "articles", "id")],
-        if_not_exists=True,
-    )
-    db["article_tags"].create_index(["tag"], if_not_exists=True)
-    db["run_stats"].create(
-        {"run_id": int, "key": str, "value": str},
-        pk=("run_id", "key"),
-        foreign_keys=[("run_id", "crawl_runs", "id")],
-        if_not_exists=True,
-    )
-    fts_is_new = not db["articles_fts"].exists()
-    db.executescript(FTS_SQL)
-    if fts_is_new and db["articles"].count:
-        db.execute("insert into articles_fts(articles_fts) values ('rebuild')")
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql, replace=True)
-    db["failures"].create(FAILURE_COLUMNS, pk="id", if_not_exists=True)
-    db["failures"].create_index(["url"], if_not_exists=True)
-    db["failures"].create_index(["run_id"], if_not_exists=True)
-    _add_missing_columns(db, "crawl_runs", RUN_COLUMNS)
+    ]
 
 
-def _add_missing_columns(db: Database, table: str, columns: Mapping[str, type]) -> None:
-    """A database made by an older version gains the columns it lacks; nothing is dropped."""
-    existing = db[table].columns_dict
-    for name, kind in columns.items():
-        if name not in existing:
-            db[table].add_column(name, kind)
-    db["articles"].create_index(["published_at"], if_not_exists=True)
-    db["articles"].create_index(["section"], if_not_exists=True)
-    db["articles"].create_index(["extraction_status"], if_not_exists=True)
-    db["article_versions"].create_index(["article_id"], if_not_exists=True)
+def check_version(conn: sqlite3.Connection, path: str | Path, *, reading: bool) -> list[str]:
+    """The steps still to apply; raises when the database is newer than this code, or, for a
+    reader, older (a reader never upgrades)."""
+    applied = applied_migrations(conn) or []
+    unknown = [name for name in applied if name not in NAMES]
+    if unknown:
+        raise SchemaTooNewError(
+            f"{path}: made by a newer version of this crawler (schema steps {', '.join(unknown)} are unknown"
+            " here); update the code, or use a copy of the database made by this version"
+        )
+    pending = [name for name in NAMES if name not in applied]
+    has_articles = conn.execute("select 1 from sqlite_master where name = 'articles'").fetchone()
+    if reading and pending and has_articles:
+        raise SchemaOutdatedError(
+            f"{path}: made by an older version of this crawler (schema step(s) {', '.join(pending)} not applied);"
+            f" upgrade it in place with `python -m crawler.migrate {path}` (or any crawl or reextract run)"
+        )
+    return pending
+
+
+def _migrate(db: Database) -> list[str]:
+    """Apply the pending steps and bring the views up to date, in one write transaction."""
+    path = _path_of(db)
+    with write_transaction(db, "upgrade the database"):
+        pending = check_version(db.conn, path, reading=False)
+        stale_views = [name for name, sql in VIEWS.items() if _view_sql(db, name) != _create_view_sql(name, sql)]
+        if not pending and not stale_views:
+            return []
+        for name in VIEWS:
+            db.execute(f"drop view if exists [{name}]")
+        MIGRATIONS.apply(db)
+        for name, sql in VIEWS.items():
+            db.execute(_create_view_sql(name, sql))
+        db.execute(f"PRAGMA user_version = {len(NAMES)}")
+    return pending
+
+
+def migrate(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> list[str]:
+    """Upgrade a database in place; returns the steps applied (none when it was current)."""
+    path = Path(path)
+    if not path.is_file():
+        raise StorageError(f"{path}: no such database")
+    db = open_database(path, busy_timeout=busy_timeout, migrate=False)
+    try:
+        return _migrate(db)
+    finally:
+        db.close()
+
+
+def _create_view_sql(name: str, sql: str) -> str:
+    return f"CREATE VIEW [{name}] AS {sql}"
+
+
+def _view_sql(db: Database, name: str) -> str | None:
+    row = db.execute("select sql from sqlite_master where type = 'view' and name = ?", (name,)).fetchone()
+    return row[0] if row else None
+
+
+def open_readonly(path: str | Path, *, check: bool = True) -> sqlite3.Connection:
+    """A connection that can only read: for tools that look (browse, dry runs, the spider's start).
+
+    Works on a read-only filesystem too (there the file is opened immutable, as nothing can write it).
+    Raises StorageError when there is no usable database, or (with `check`) when its schema is not
+    this code's."""
+    path = Path(path)
+    if not path.is_file():
+        raise StorageError(f"{path}: no such database")
+    immutable = not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK)
+    uri = f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=DEFAULT_BUSY_TIMEOUT)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        if check:
+            check_version(conn, path, reading=True)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path, "read the database") from exc
+    return conn
+
+
+def read_only(path: str | Path) -> sqlite3.Connection | None:
+    """A read-only connection to an existing crawl database, or None when there is none yet."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    conn = open_readonly(path, check=False)
+    if not conn.execute("select 1 from sqlite_master where name = 'articles'").fetchone():
+        conn.close()
+        return None
+    return conn
+
+
+# --- articles ---------------------------------------------------------------------------------------
 
 
 def article_row(item: Mapping[str, Any]) -> dict[str, Any]:
-    """The `articles` columns of an item, lists as JSON text."""
+    """The `articles` columns of an item, lists as text."""
     row = {k: item.get(k) for k in ARTICLE_FIELDS}
     tags = row.get("tags") or []
     row["tags"] = tags if isinstance(tags, str) else TAG_SEPARATOR.join(tags)
@@ -268,6 +362,10 @@ class SaveResult:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
+    @property
+    def stored(self) -> int:
+        return len(self.new) + len(self.changed) + len(self.unchanged)
+
 
 def save_articles(
     db: Database, items: Iterable[Mapping[str, Any]], *, run_id: int | None = None, now: str | None = None
@@ -281,9 +379,9 @@ def save_articles(
         return result
     ids = [r["id"] for r in rows]
     placeholders = ",".join("?" * len(ids))
-    existing = {r["id"]: r for r in db.query(f"select * from articles where id in ({placeholders})", ids)}
     versions = []
-    with db.atomic():
+    with write_transaction(db, f"store {len(rows)} articles"):
+        existing = {r["id"]: r for r in db.query(f"select * from articles where id in ({placeholders})", ids)}
         for row in rows:
             old = existing.get(row["id"])
             if old is None:
@@ -330,74 +428,95 @@ def _tag_list(tags: Any) -> list[str]:
     return list(tags)
 
 
-def replace_extractions(
-    db: Database, article_id: str, figures: Iterable[Mapping[str, Any]], documents: Iterable[Mapping[str, Any]]
-) -> None:
-    """An article's figures and documents are replaced whole, never appended to (call inside atomic())."""
-    replace_extractions_batch(db, {article_id: (list(figures), list(documents))})
-
-
 def replace_extractions_batch(db: Database, extractions: Mapping[str, tuple[list, list]]) -> None:
-    """Replace the figures and documents of many articles at once (call inside atomic()).
+    """Replace the figures and documents of many articles at once, never appending to them.
 
-    Rows go in with one prepared statement per table: figures are the bulk of every write, and
-    sqlite-utils' per-value checks cost more than the insert itself."""
+    Inside the caller's transaction, or in one of its own. Rows go in with one prepared statement
+    per table: figures are the bulk of every write, and sqlite-utils' per-value checks cost more
+    than the insert itself."""
     if not extractions:
         return
     ids = list(extractions)
     placeholders = ",".join("?" * len(ids))
-    for table, columns, index in (("figures", FIGURE_COLUMNS, 0), ("documents", DOCUMENT_COLUMNS, 1)):
-        db.execute(f"delete from {table} where article_id in ({placeholders})", ids)
-        names = [c for c in columns if c != "id"]
-        rows = [
-            tuple(article_id if c == "article_id" else row.get(c) for c in names)
-            for article_id, pair in extractions.items()
-            for row in pair[index]
-        ]
-        if rows:
-            quoted = ", ".join(f"[{c}]" for c in names)
-            db.conn.executemany(f"insert into {table} ({quoted}) values ({','.join('?' * len(names))})", rows)
+    with write_transaction(db, f"store the figures of {len(ids)} articles"):
+        for table, columns, index in (("figures", FIGURE_COLUMNS, 0), ("documents", DOCUMENT_COLUMNS, 1)):
+            db.execute(f"delete from {table} where article_id in ({placeholders})", ids)
+            names = [c for c in columns if c != "id"]
+            rows = [
+                tuple(article_id if c == "article_id" else row.get(c) for c in names)
+                for article_id, pair in extractions.items()
+                for row in pair[index]
+            ]
+            if rows:
+                quoted = ", ".join(f"[{c}]" for c in names)
+                db.conn.executemany(f"insert into {table} ({quoted}) values ({','.join('?' * len(names))})", rows)
+
+
+# --- runs -------------------------------------------------------------------------------------------
+
+
+def process_started(pid: int | None = None) -> str | None:
+    """What tells this process from a later one with the same pid: the boot and the process's start
+    time (Linux); None where the system does not say."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        stat = Path(f"/proc/{pid or os.getpid()}/stat").read_text()
+    except OSError:
+        return None
+    return f"{boot}:{stat.rsplit(')', 1)[1].split()[19]}"
+
+
+def _run_is_alive(host: str | None, pid: int | None, started: str | None) -> bool:
+    """Is the process that started a run still running? A run of another host, or one recorded
+    without a pid (release 0.1), cannot be told: another host's is taken as alive, the pid-less as dead."""
+    if pid is None:
+        return False
+    if host and host != socket.gethostname():
+        return True
+    if started is not None and process_started(None) is not None:
+        return process_started(pid) == started
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def start_run(db: Database, *, spider: str, arguments: Mapping[str, Any], now: str | None = None) -> int:
-    with db.atomic():
+    with write_transaction(db, "record the run's start"):
         table = db["crawl_runs"].insert(
             {
                 "spider": spider,
                 "started_at": now or utc_now(),
                 "arguments": "; ".join(f"{k}={_argument_text(v)}" for k, v in sorted(dict(arguments).items())),
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+                "process_started": process_started(),
             }
         )
     return int(table.last_pk)
 
 
-def save_failures(
-    db: Database, failures: Iterable[Mapping[str, Any]], *, run_id: int | None = None, now: str | None = None
-) -> int:
-    """Record pages that could not be had, in one transaction."""
-    now = now or utc_now()
-    rows = [{k: f.get(k) for k in FAILURE_COLUMNS if k not in ("id", "run_id", "at")} | {"run_id": run_id, "at": now}
-            for f in failures]  # fmt: skip
-    if rows:
-        with db.atomic():
-            db["failures"].insert_all(rows)
-    return len(rows)
-
-
 def close_stale_runs(db: Database, *, now: str | None = None) -> int:
-    """Runs that never recorded their end were killed: say so instead of leaving them open."""
-    stale = [r["id"] for r in db.query("select id from crawl_runs where finished_at is null")]
-    if stale:
-        with db.atomic():
-            for run_id in stale:
-                db["crawl_runs"].update(
-                    run_id,
-                    {
-                        "finish_reason": "killed (no end recorded)",
-                        "health": "failed",
-                        "health_reasons": "the run ended without recording its end",
-                    },
-                )
+    """Runs that never recorded their end and whose process is gone were killed: say so. A run whose
+    process still runs (a scheduled run beside a manual one) is left alone."""
+    with write_transaction(db, "close the runs of killed processes"):
+        stale = [
+            r["id"]
+            for r in db.query("select id, host, pid, process_started from crawl_runs where finished_at is null")
+            if r["id"] and not _run_is_alive(r["host"], r["pid"], r["process_started"])
+        ]
+        for run_id in stale:
+            db["crawl_runs"].update(
+                run_id,
+                {
+                    "finish_reason": "killed (no end recorded)",
+                    "health": "failed",
+                    "health_reasons": "the run ended without recording its end",
+                },
+            )
     return len(stale)
 
 
@@ -405,10 +524,37 @@ def _argument_text(value: Any) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
 
 
+def save_failures(
+    db: Database, failures: Iterable[Mapping[str, Any]], *, run_id: int | None = None, now: str | None = None
+) -> int:
+    """Record pages that could not be had (or stored), in one transaction."""
+    return _save_run_rows(db, "failures", FAILURE_COLUMNS, failures, run_id=run_id, now=now)
+
+
+def save_limits(
+    db: Database, limits: Iterable[Mapping[str, Any]], *, run_id: int | None = None, now: str | None = None
+) -> int:
+    """Record the bounds on one page's work that were reached (what was cut, and where)."""
+    return _save_run_rows(db, "limits", LIMIT_COLUMNS, limits, run_id=run_id, now=now)
+
+
+def _save_run_rows(
+    db: Database, table: str, columns: Mapping[str, type], entries: Iterable[Mapping[str, Any]], *,
+    run_id: int | None, now: str | None,
+) -> int:  # fmt: skip
+    now = now or utc_now()
+    rows = [{k: e.get(k) for k in columns if k not in ("id", "run_id", "at")} | {"run_id": run_id, "at": now}
+            for e in entries]  # fmt: skip
+    if rows:
+        with write_transaction(db, f"record {len(rows)} rows of {table}"):
+            db[table].insert_all(rows)
+    return len(rows)
+
+
 def save_run_stats(db: Database, run_id: int, stats: Mapping[str, Any]) -> None:
     """The run's Scrapy stats as rows (key, value): readable in Datasette, queryable across runs."""
     rows = [{"run_id": run_id, "key": k, "value": str(v)} for k, v in sorted(stats.items())]
-    with db.atomic():
+    with write_transaction(db, "record the run's stats"):
         db["run_stats"].upsert_all(rows, pk=("run_id", "key"))
 
 
@@ -416,27 +562,58 @@ def finish_run(db: Database, run_id: int, *, now: str | None = None, **values: A
     unknown = set(values) - set(RUN_COLUMNS)
     if unknown:
         raise StorageError(f"crawl_runs has no column(s) {sorted(unknown)}")
-    with db.atomic():
+    with write_transaction(db, "record the run's end"):
         db["crawl_runs"].update(run_id, {"finished_at": now or utc_now(), **values})
 
+
+# --- what the next run must fetch -------------------------------------------------------------------
 
 # Articles whose stored text is incomplete: a later run fetches them again.
 INCOMPLETE_STATUSES = ("needs_rendering", "missing_body", "missing_title", "missing_title_body", "truncated")
 # Failures worth another try in a later run (a `gone` article or a refused redirect is not).
-RETRYABLE_FAILURES = ("http_error", "timeout", "network", "too_large", "not_html", "parse_error", "ignored")
+# `store_error`: the article was fetched but its batch could not be written.
+RETRYABLE_FAILURES = (
+    "http_error", "timeout", "network", "too_large", "not_html", "parse_error", "ignored", "store_error",
+)  # fmt: skip
 
 
-def read_only(path: str | Path) -> sqlite3.Connection | None:
-    """A read-only connection to an existing database, or None: a crawl's look at what it has."""
-    path = Path(path)
-    if not path.is_file():
-        return None
+def pending_path(db_path: str | Path) -> Path:
+    """Where a run lists the articles it could not store when even the `failures` table could not be
+    written (a full disk): the next run that opens the database takes them in."""
+    return Path(f"{db_path}.pending")
+
+
+def remember_pending(db_path: str | Path, entries: Iterable[Mapping[str, Any]]) -> bool:
+    """Append articles to the pending list; False when even that cannot be written."""
+    lines = "".join(json.dumps(dict(e), ensure_ascii=False) + "\n" for e in entries)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-        conn.execute("select 1 from articles limit 1")
-    except sqlite3.DatabaseError:
-        return None
-    return conn
+        with open(pending_path(db_path), "a", encoding="utf-8") as f:
+            f.write(lines)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError:
+        return False
+    return True
+
+
+def absorb_pending(db: Database, db_path: str | Path, *, run_id: int | None = None) -> int:
+    """Move the pending list into `failures` (kind `store_error`), where the next runs find it."""
+    path = pending_path(db_path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return 0
+    except OSError as exc:
+        raise storage_error(exc, path, "read the pending list") from exc
+    entries = []
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            entry = json.loads(line)
+            if isinstance(entry, dict) and entry.get("url"):
+                entries.append({"kind": "store_error", **entry})
+    save_failures(db, entries, run_id=run_id)
+    path.unlink()
+    return len(entries)
 
 
 def known_articles(conn: sqlite3.Connection) -> dict[str, str]:
@@ -447,18 +624,36 @@ def known_articles(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def missed_urls(conn: sqlite3.Connection, *, limit: int = 100) -> list[str]:
-    """URLs of articles an earlier run missed: stored incomplete, or failed for a passing reason."""
+    """URLs of articles an earlier run missed: stored incomplete, failed for a passing reason, or
+    fetched but not stored (and not stored by a later run either)."""
     placeholders = ",".join("?" * len(INCOMPLETE_STATUSES))
     urls = [u for (u,) in conn.execute(
         f"select url from articles where extraction_status in ({placeholders}) order by last_crawled_at limit ?",
         (*INCOMPLETE_STATUSES, limit),
     )]  # fmt: skip
-    has_failures = conn.execute("select 1 from sqlite_master where name = 'failures'").fetchone()
-    if has_failures and len(urls) < limit:
+    if len(urls) < limit:
         kinds = ",".join("?" * len(RETRYABLE_FAILURES))
         urls += [u for (u,) in conn.execute(
-            f"""select url from failures where kind in ({kinds}) and article_id is not null
-                and article_id not in (select id from articles) group by article_id order by max(id) desc limit ?""",
+            f"""select f.url from failures f left join articles a on a.id = f.article_id
+                where f.kind in ({kinds}) and f.article_id is not null
+                  and (a.id is null or (f.kind = 'store_error' and a.last_crawled_at < f.at))
+                group by f.article_id order by max(f.id) desc limit ?""",
             (*RETRYABLE_FAILURES, limit - len(urls)),
         )]  # fmt: skip
-    return urls
+    return list(dict.fromkeys(urls))
+
+
+def previous_run_unclean(conn: sqlite3.Connection, *, before: int | None = None) -> str | None:
+    """Why the last run before this one may have left fetched articles unstored (killed, or a storage
+    error), or None when it ended cleanly: then this run must not trust its own incremental stop."""
+    query = "select id, finished_at, finish_reason, articles_not_stored from crawl_runs"
+    query += " where id < ? order by id desc limit 1" if before else " order by id desc limit 1"
+    row = conn.execute(query, (before,) if before else ()).fetchone()
+    if row is None:
+        return None
+    run_id, finished_at, reason, not_stored = row
+    if finished_at is None or (reason or "").startswith("killed"):
+        return f"run {run_id} ended without recording its end"
+    if (reason or "").startswith("storage_error") or (not_stored or 0) > 0:
+        return f"run {run_id} could not store {not_stored or 'some'} articles"
+    return None

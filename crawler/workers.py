@@ -5,13 +5,21 @@ whole handling of a page; in one process they cap the crawl. `WORKER_PROCESSES` 
 worker processes take them, so the engine keeps its own core. The steps are pure functions of
 bytes and text, so a worker gets bytes and returns plain values; with `WORKER_PROCESSES = 0`
 they run in the crawl's process, as they did.
+
+The pool starts with the first page, not with the spider (a command that opens a spider but
+parses nothing, such as `scrapy shell`, starts no process), and its processes end with the crawl:
+when the crawl is killed (`kill -9`, the OOM killer, a scheduler's timeout) the forkserver and the
+workers notice that their parent is gone and exit, so nothing is left running.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -20,24 +28,51 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 T = TypeVar("T")
+_size = 0
 _pool: ProcessPoolExecutor | None = None
+# How often a worker looks whether its parent is still there (seconds).
+ORPHAN_CHECK_INTERVAL = 0.5
 
 
-def _ignore_interrupts() -> None:
+def exit_with_parent(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
+    """Exit this process as soon as its parent is gone (it is then adopted by another process)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _init_worker() -> None:
     # Ctrl-C reaches the whole process group: the crawl stops gracefully and ends the workers;
     # a worker that died of the same signal would take the items it held with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
+def _start_pool() -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    # The forkserver imports this module first: its own watch makes it exit with the crawl.
+    context.set_forkserver_preload(["crawler._forkserver_guard"])
+    return ProcessPoolExecutor(_size, mp_context=context, initializer=_init_worker)
 
 
 async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn(*args, **kwargs)` in a worker process when there is a pool, else here."""
-    if _pool is None:
+    """`fn(*args, **kwargs)` in a worker process when the crawl has workers, else here."""
+    global _pool
+    if _size <= 0:
         return fn(*args, **kwargs)
+    if _pool is None:
+        _pool = _start_pool()
     return await asyncio.wrap_future(_pool.submit(fn, *args, **kwargs))
 
 
 class WorkerPool:
-    """Starts the pool when the spider opens and stops it, after its last task, when it closes."""
+    """Gives the crawl its workers (started with the first page) and stops them, after their last
+    task, when the engine stops."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -53,13 +88,12 @@ class WorkerPool:
         return pool
 
     def open(self, spider: Any) -> None:
-        global _pool
-        if _pool is None:
-            context = multiprocessing.get_context("forkserver")
-            _pool = ProcessPoolExecutor(self.size, mp_context=context, initializer=_ignore_interrupts)
+        global _size
+        _size = self.size
 
     def close(self) -> None:
-        global _pool
+        global _pool, _size
+        _size = 0
         if _pool is not None:
             _pool.shutdown(wait=True, cancel_futures=False)
             _pool = None

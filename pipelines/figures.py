@@ -7,28 +7,32 @@ from typing import Any
 from scrapy.exceptions import NotConfigured
 
 from crawler import workers
-from crawler.figures import extract_rows
+from crawler.figures import Bounds, extract_rows
 from crawler.items import ArticleItem
 
 
 class FiguresPipeline:
-    def __init__(self, stats: Any) -> None:
+    def __init__(self, stats: Any, bounds: Bounds) -> None:
         self.stats = stats
+        self.bounds = bounds
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FiguresPipeline:
         if not crawler.settings.getbool("FIGURES_ENABLED", True):
             raise NotConfigured("FIGURES_ENABLED is off")
-        return cls(crawler.stats)
+        return cls(crawler.stats, Bounds.from_settings(crawler.settings))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        if "figures" in item and "documents" in item:
-            figures, documents = item["figures"], item["documents"]  # read with the page (crawler/loaders.py)
-        else:
-            figures, documents = await workers.run(extract_rows, item.get("body") or "", item.get("published_at"))
-            item["figures"], item["documents"] = figures, documents
+        if "figures" not in item or "documents" not in item:  # else read with the page (crawler/loaders.py)
+            item["figures"], item["documents"], limits = await workers.run(
+                extract_rows, item.get("body") or "", item.get("published_at"), self.bounds
+            )
+            item["limits"] = [*(item.get("limits") or ()), *limits]
+            for hit in limits:
+                self.stats.inc_value(f"limits/{hit['name']}")
+        figures, documents = item["figures"], item["documents"]
         self.stats.inc_value("pipeline/figures/extracted", len(figures))
         self.stats.inc_value("pipeline/documents/extracted", len(documents))
         if figures:

@@ -1,103 +1,203 @@
-"""Write articles to SQLite in batches, and one `crawl_runs` row per run."""
+"""Write articles to SQLite in batches, and one `crawl_runs` row per run.
+
+A batch is stored whole or not at all. A batch that cannot be stored (a full disk, a lock held past
+the busy timeout) stops the crawl: the run ends as `storage_error`, exits non-zero, and every article
+it fetched but could not store is remembered (in `failures`, or, when even that cannot be written,
+in the pending list beside the database) so the next run fetches it again. At the end the run
+compares what was scraped with what was stored.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
-from crawler.items import FailureItem
+from crawler import outcome
+from crawler.items import ArticleItem, FailureItem, LimitItem
 from crawler.storage import (
+    DEFAULT_BUSY_TIMEOUT,
+    StorageError,
+    absorb_pending,
     close_stale_runs,
     finish_run,
     open_database,
+    remember_pending,
     save_articles,
     save_failures,
+    save_limits,
     save_run_stats,
     start_run,
+    utc_now,
+    write_transaction,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, db_path: str, batch_size: int, stats: Any) -> None:
+    def __init__(self, crawler: Any, db_path: str, batch_size: int, busy_timeout: float) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.db_path = db_path
         self.batch_size = max(1, batch_size)
-        self.stats = stats
+        self.busy_timeout = busy_timeout
         self.db: Any = None
         self.run_id: int | None = None
-        self.buffer: list[dict[str, Any]] = []
+        self.articles: list[dict[str, Any]] = []
         self.failures: list[dict[str, Any]] = []
+        self.limits: list[dict[str, Any]] = []
         self.counts = {"new": 0, "changed": 0, "unchanged": 0}
+        self.scraped = 0
+        self.error: StorageError | None = None
+        # What was fetched but could not be stored: remembered for the next run when the spider closes.
+        self.unsaved: list[dict[str, Any]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         path = crawler.settings.get("SQLITE_DB")
         if not path:
             raise NotConfigured("SQLITE_DB is empty: articles are not stored")
-        pipeline = cls(path, crawler.settings.getint("SQLITE_BATCH_SIZE", 50), crawler.stats)
-        pipeline.crawler = crawler
+        pipeline = cls(
+            crawler,
+            path,
+            crawler.settings.getint("SQLITE_BATCH_SIZE", 50),
+            crawler.settings.getfloat("SQLITE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
+        )
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
-        self.db = open_database(self.db_path)
-        if close_stale_runs(self.db):
-            self.stats.inc_value("pipeline/store/stale_runs_closed")
-        spider = self.crawler.spider
-        self.run_id = start_run(self.db, spider=spider.name, arguments=getattr(spider, "arguments", {}))
+        try:
+            self.db = open_database(self.db_path, busy_timeout=self.busy_timeout)
+            self.run_id = start_run(
+                self.db, spider=self.crawler.spider.name, arguments=getattr(self.crawler.spider, "arguments", {})
+            )
+            if n := absorb_pending(self.db, self.db_path, run_id=self.run_id):
+                self.stats.set_value("pipeline/store/pending_absorbed", n)
+            if close_stale_runs(self.db):
+                self.stats.inc_value("pipeline/store/stale_runs_closed")
+        except StorageError as exc:
+            self._fail(exc, at="open")
+            return
         self.stats.set_value("pipeline/store/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FailureItem):
             self.failures.append(dict(item))
-        else:
-            self.buffer.append(dict(item))
-        if len(self.buffer) + len(self.failures) >= self.batch_size:
+        elif isinstance(item, LimitItem):
+            self.limits.append(dict(item))
+        elif isinstance(item, ArticleItem):
+            self.scraped += 1
+            article = dict(item)
+            self.articles.append(article)
+            self.limits += [{"url": article.get("url"), "article_id": article["id"], **hit}
+                            for hit in article.get("limits") or ()]  # fmt: skip
+        if len(self.articles) + len(self.failures) >= self.batch_size:
             self.flush()
         return item
 
     def flush(self) -> None:
-        if self.db is None:
+        articles, failures, limits = self.articles, self.failures, self.limits
+        self.articles, self.failures, self.limits = [], [], []
+        if self.error is not None or self.db is None:
+            self.unsaved += [_unsaved(a) for a in articles] + failures
             return
-        if self.failures:
-            failures, self.failures = self.failures, []
-            self.stats.inc_value("pipeline/store/failures", save_failures(self.db, failures, run_id=self.run_id))
-        if not self.buffer:
+        if not (articles or failures or limits):
             return
-        batch, self.buffer = self.buffer, []
-        result = save_articles(self.db, batch, run_id=self.run_id)
+        try:
+            with write_transaction(self.db, f"store a batch of {len(articles)} articles"):
+                save_failures(self.db, failures, run_id=self.run_id)
+                save_limits(self.db, limits, run_id=self.run_id)
+                result = save_articles(self.db, articles, run_id=self.run_id)
+        except StorageError as exc:
+            self.unsaved += [_unsaved(a) for a in articles] + failures
+            self._fail(exc, at="write")
+            return
+        self.stats.inc_value("pipeline/store/failures", len(failures))
+        self.stats.inc_value("pipeline/store/limits", len(limits))
         for name in self.counts:
             n = len(getattr(result, name))
             self.counts[name] += n
             if n:
                 self.stats.inc_value(f"pipeline/store/{name}", n)
 
+    def _fail(self, exc: StorageError, *, at: str) -> None:
+        """The database failed us: stop the crawl, loudly, with the reason."""
+        if self.error is not None:
+            return
+        self.error = exc
+        self.stats.set_value(outcome.STORAGE_ERROR, str(exc))
+        self.stats.set_value(outcome.STORAGE_ERROR_AT, at)
+        logger.error("storage failed, the crawl stops: %s", exc)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="storage_error"))
+
     def close_spider(self) -> None:
         self.flush()
+        stored = sum(self.counts.values())
+        self.stats.set_value("pipeline/store/articles_scraped", self.scraped)
+        self.stats.set_value("pipeline/store/articles_not_stored", self.scraped - stored)
+        if self.unsaved:
+            self._remember(self.unsaved)
+
+    def _remember(self, entries: list[dict[str, Any]]) -> None:
+        """Make sure the next run fetches what this one could not store: in `failures` if the
+        database takes it now, else in the pending list beside it, else at least in the log."""
+        if self.db is not None:
+            try:
+                self.stats.inc_value("pipeline/store/remembered", save_failures(self.db, entries, run_id=self.run_id))
+                return
+            except StorageError:
+                pass
+        if remember_pending(self.db_path, [{**e, "at": utc_now()} for e in entries]):
+            self.stats.inc_value("pipeline/store/remembered_pending", len(entries))
+            logger.error("%d pages not stored, listed in %s.pending for the next run", len(entries), self.db_path)
+            return
+        logger.error(
+            "%d pages not stored and nowhere to remember them; fetch them again: %s",
+            len(entries),
+            " ".join(e.get("url") or "" for e in entries),
+        )
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.db is None or self.run_id is None:
+        if self.db is None:
             return
-        self.flush()
         stats = self.stats.get_stats()
-        finish_run(
-            self.db,
-            self.run_id,
-            finish_reason=reason,
-            pages=stats.get("response_received_count", 0),
-            articles_new=self.counts["new"],
-            articles_changed=self.counts["changed"],
-            articles_unchanged=self.counts["unchanged"],
-            articles_duplicate=stats.get("pipeline/dedupe/dropped", 0) + stats.get("spider/links/duplicate", 0),
-            articles_incomplete=sum(
-                v for k, v in stats.items() if k.startswith("pipeline/validate/") and not k.endswith("/ok")
-            ),
-            errors=stats.get("log_count/ERROR", 0),
-            failures=stats.get("pipeline/store/failures", 0),
-            health=stats.get("health/status", "unchecked"),
-            health_reasons=stats.get("health/reasons"),
-        )
-        save_run_stats(self.db, self.run_id, stats)
-        self.db.close()
-        self.db = None
+        try:
+            if self.run_id is not None:
+                finish_run(
+                    self.db,
+                    self.run_id,
+                    finish_reason=reason,
+                    pages=stats.get("response_received_count", 0),
+                    articles_new=self.counts["new"],
+                    articles_changed=self.counts["changed"],
+                    articles_unchanged=self.counts["unchanged"],
+                    articles_duplicate=stats.get("pipeline/dedupe/dropped", 0) + stats.get("spider/links/duplicate", 0),
+                    articles_incomplete=sum(
+                        v for k, v in stats.items() if k.startswith("pipeline/validate/") and not k.endswith("/ok")
+                    ),
+                    articles_scraped=self.scraped,
+                    articles_not_stored=stats.get("pipeline/store/articles_not_stored", 0),
+                    errors=stats.get("log_count/ERROR", 0),
+                    failures=stats.get("pipeline/store/failures", 0),
+                    health=stats.get(outcome.HEALTH_STATUS, "unchecked"),
+                    health_reasons=stats.get(outcome.HEALTH_REASONS),
+                    exit_status=outcome.exit_status(stats),
+                )
+                save_run_stats(self.db, self.run_id, stats)
+        except StorageError as exc:
+            self._fail(exc, at="write")  # the run's own record could not be written: still a failed write
+        finally:
+            self.db.close()
+            self.db = None
+
+
+def _unsaved(article: dict[str, Any]) -> dict[str, Any]:
+    return {"url": article.get("url"), "article_id": article.get("id"), "kind": "store_error",
+            "status": None, "reason": "fetched, but the database could not store it"}  # fmt: skip

@@ -16,11 +16,12 @@ from twisted.python.failure import Failure
 
 from crawler import workers
 from crawler.encoding import repair_encoding
-from crawler.items import ArticleItem, FailureItem
+from crawler.figures import Bounds
+from crawler.items import ArticleItem, FailureItem, LimitItem
 from crawler.layouts import section as section_layout
 from crawler.loaders import load_page
 from crawler.sections import DEFAULT_SECTIONS, KNOWN_SECTIONS
-from crawler.storage import known_articles, missed_urls, read_only
+from crawler.storage import StorageError, known_articles, missed_urls, previous_run_unclean, read_only
 from crawler.text import clean_text
 from crawler.urls import article_id, section_url, strip_tracking
 
@@ -35,9 +36,16 @@ class SpiderArgumentError(ValueError):
 
 
 def _parse_base_url(value: str) -> str:
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        raise SpiderArgumentError(f"base_url must be an http(s) URL of the site root, got {value!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SpiderArgumentError(f"base_url must be an http(s) URL of the site root, got {value!r}")
+    if parts.username is not None or parts.password is not None:
+        # It would be stored in crawl_runs.arguments and sent to every page: never take it.
+        raise SpiderArgumentError("base_url must not hold a user name or password")
     return urlunsplit((parts.scheme, parts.netloc, "", "", "")).rstrip("/")
 
 
@@ -117,9 +125,14 @@ class BaothanhhoaSpider(scrapy.Spider):
             "refetch": self.refetch,
         }
         self._requested_ids: set[str] = set()
-        self.figures_in_loader = False  # set in start(): read figures with the page, in one worker call
+        # Set in start(): the bounds of figure reading, when figures are read with the page (one
+        # worker call a page), and None when they are not read at all.
+        self.figure_bounds: Bounds | None = None
         # id → stored title of the articles the database already holds whole (filled in start()).
         self.known: dict[str, str] = {}
+        # Why the incremental stop is not trusted this run (the last run may have left fetched
+        # articles unstored), or None.
+        self.catch_up: str | None = None
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -192,7 +205,11 @@ class BaothanhhoaSpider(scrapy.Spider):
         state = getattr(self, "state", None)  # set by Scrapy's SpiderState extension under JOBDIR
         if isinstance(state, dict):
             self._requested_ids = state.setdefault("requested_ids", set())
-        conn = read_only(self.settings.get("SQLITE_DB") or "")
+        try:
+            conn = read_only(self.settings.get("SQLITE_DB") or "")
+        except StorageError as exc:
+            self.logger.error("cannot read what earlier runs stored (%s): every article is fetched", exc)
+            return []
         if conn is None:
             return []
         try:
@@ -200,13 +217,20 @@ class BaothanhhoaSpider(scrapy.Spider):
                 self.known = known_articles(conn)
             limit = self.settings.getint("RETRY_MISSED_LIMIT", 100)
             missed = missed_urls(conn, limit=limit) if not self.article_urls and limit > 0 else []
+            self.catch_up = previous_run_unclean(conn, before=self.crawler.stats.get_value("pipeline/store/run_id"))
         finally:
             conn.close()
-        self.crawler.stats.set_value("spider/articles/known_at_start", len(self.known))
+        stats = self.crawler.stats
+        stats.set_value("spider/articles/known_at_start", len(self.known))
+        if self.catch_up and self.mode == "incremental" and not self.article_urls:
+            # Articles it fetched may never have been stored: walk every listing page to max_pages.
+            self.logger.warning("catching up, the incremental stop is off this run: %s", self.catch_up)
+            stats.set_value("spider/pagination/catch_up", self.catch_up)
         return [u for u in (self._rebase(url) for url in missed) if u]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.figures_in_loader = self.settings.getbool("FIGURES_ENABLED", True)
+        if self.settings.getbool("FIGURES_ENABLED", True):
+            self.figure_bounds = Bounds.from_settings(self.settings)
         missed = self._load_state()
         if self.article_urls:
             for url in self.article_urls:
@@ -263,7 +287,13 @@ class BaothanhhoaSpider(scrapy.Spider):
         self._requested_ids.add(aid)
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, cb_kwargs={"requested_id": aid})
 
-    def parse_section(self, response: Response, section: str, page: int) -> Iterable[scrapy.Request]:
+    def parse(self, response: Response, **kwargs: Any) -> Any:
+        """A page reached without a callback (`scrapy parse URL`): an article or a listing, by its URL."""
+        if article_id(response.url):
+            return self.parse_article(response)
+        return self.parse_section(response, section=urlsplit(response.url).path.strip("/").split("/")[0], page=1)
+
+    def parse_section(self, response: Response, section: str, page: int) -> Iterable[scrapy.Request | LimitItem]:
         stats = self.crawler.stats
         stats.inc_value("spider/section_pages")
         if not isinstance(response, TextResponse):
@@ -285,6 +315,12 @@ class BaothanhhoaSpider(scrapy.Spider):
             if aid and urlsplit(url).hostname == self.base_host:
                 url_title = on_page.get(aid, (url, None))
                 on_page[aid] = (url_title[0], url_title[1] or titles.get(href))
+        cap = self.settings.getint("LINKS_MAX_PER_PAGE", 500)
+        if len(on_page) > cap:
+            # A listing is a few dozen stories; thousands of links are a broken or hostile page.
+            stats.inc_value("limits/links_per_page")
+            yield LimitItem(url=response.url, name="links_per_page", observed=len(on_page), allowed=cap)
+            on_page = dict(list(on_page.items())[:cap])
         known_on_page = 0
         for aid, (url, title) in on_page.items():
             if self.is_known(aid, title):
@@ -295,7 +331,8 @@ class BaothanhhoaSpider(scrapy.Spider):
                 yield request
         next_href = response.css(section_layout.NEXT_PAGE).get()
         overlap = max(1, self.settings.getint("INCREMENTAL_OVERLAP", 3))
-        if next_href and self.mode == "incremental" and known_on_page >= min(overlap, len(on_page) or 1):
+        stop_at_known = self.mode == "incremental" and not self.catch_up
+        if next_href and stop_at_known and known_on_page >= min(overlap, len(on_page) or 1):
             # The articles from here on were stored by earlier runs: the new ones are behind us.
             stats.inc_value("spider/pagination/stopped_at_known")
         elif next_href and page < self.max_pages:
@@ -328,8 +365,10 @@ class BaothanhhoaSpider(scrapy.Spider):
         """Not every section has a feed: a missing one is counted, not a failure of the run."""
         self.crawler.stats.inc_value("spider/feeds/unavailable")
 
-    async def parse_article(self, response: Response, requested_id: str) -> AsyncIterator[Any]:
+    async def parse_article(self, response: Response, requested_id: str | None = None) -> AsyncIterator[Any]:
         stats = self.crawler.stats
+        # The article is the one the request named, whatever the page says of itself.
+        requested_id = requested_id or article_id(response.request.url if response.request else response.url)
         if not isinstance(response, TextResponse):
             stats.inc_value("spider/articles/not_html")
             yield self.failure_item(response.url, "not_html", response.status, "the response is not an HTML page")
@@ -338,15 +377,28 @@ class BaothanhhoaSpider(scrapy.Spider):
         if repaired:
             stats.inc_value(f"spider/encoding/repaired/{repaired}")
         try:
-            values, layout, fallbacks = await workers.run(
-                load_page, response.body, response.url, response.encoding, figures=self.figures_in_loader
+            values, layout, fallbacks, claims = await workers.run(
+                load_page, response.body, response.url, response.encoding, figures=self.figure_bounds
             )
         except Exception as exc:  # a page no parser can read must not stop the crawl
             self.logger.exception("cannot parse %s", response.url)
             stats.inc_value("spider/articles/parse_error")
             yield self.failure_item(response.url, "parse_error", response.status, f"{type(exc).__name__}: {exc}")
             return
+        others = sorted({i for i in (*claims, article_id(response.url)) if i and i != requested_id})
+        if others:
+            # A page that says it is another article must never be stored over that article.
+            yield self.failure_item(
+                response.url, "id_mismatch", response.status,
+                f"requested article {requested_id}, the page says it is {', '.join(others)}",
+                article=requested_id,
+            )  # fmt: skip
+            return
         item = ArticleItem(values)
+        item["id"] = requested_id
+        if not self._own_url(item.get("url"), requested_id):
+            stats.inc_value("spider/url/canonical_rejected")
+            item["url"] = strip_tracking(response.url)
         if "dataloss" in response.flags:
             item["truncated"] = True
             stats.inc_value("spider/articles/truncated")
@@ -361,15 +413,22 @@ class BaothanhhoaSpider(scrapy.Spider):
         stats.inc_value(f"loader/layout/{layout}")
         for field, stage in fallbacks:
             stats.inc_value(f"loader/fallback/{field}/{stage}")
-        if not item.get("id"):
-            item["id"] = requested_id
+        for hit in item.get("limits") or ():
+            stats.inc_value(f"limits/{hit['name']}")
         yield item
+
+    def _own_url(self, url: str | None, aid: str) -> bool:
+        """A URL the page gives for itself that may be stored: on the site, naming this article."""
+        host = urlsplit(url or "").hostname
+        return bool(url) and (host in SITE_HOSTS or host == self.base_host) and article_id(url) == aid
 
     # -- failures --------------------------------------------------------------------------
 
-    def failure_item(self, url: str, kind: str, status: int | None, reason: str) -> FailureItem:
+    def failure_item(
+        self, url: str, kind: str, status: int | None, reason: str, *, article: str | None = None
+    ) -> FailureItem:
         self.crawler.stats.inc_value(f"spider/failures/{kind}")
-        return FailureItem(url=url, article_id=article_id(url), kind=kind, status=status, reason=reason)
+        return FailureItem(url=url, article_id=article or article_id(url), kind=kind, status=status, reason=reason)
 
     def on_error(self, failure: Failure) -> Iterable[FailureItem]:
         """Every request that fails for good is recorded (URL, status, reason) and the crawl goes on."""

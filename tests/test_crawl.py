@@ -239,5 +239,5 @@ def test_reextract_command_rejects_a_missing_database(tmp_path):
 
     result = subprocess.run([sys.executable, "-m", "crawler.reextract", "--db", str(tmp_path / "none.db")],
                             capture_output=True, text=True, cwd=PROJECT_ROOT)  # fmt: skip
-    assert result.returncode == 1 and "no such database" in result.stderr
+    assert result.returncode == 3 and "no such database" in result.stderr
     assert not (tmp_path / "none.db").exists()

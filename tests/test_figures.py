@@ -236,7 +236,7 @@ def test_offsets_point_into_the_text():
     text = "Mở đầu.\n\nĐảng bộ xã Xuân Cẩm có 15 chi bộ với 398 đảng viên."
     for f in extract_figures(text):
         assert text[f.start : f.end] in ("15", "398")
-        assert f.sentence == "Đảng bộ xã Xuân Cẩm có 15 chi bộ với 398 đảng viên."
+        assert text[f.sentence_start : f.sentence_end] == "Đảng bộ xã Xuân Cẩm có 15 chi bộ với 398 đảng viên."
 
 
 def test_nfd_input_gives_the_same_figures():
@@ -302,7 +302,8 @@ def test_command_line_reads_stdin_and_files(tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["metric"], r["value"]) for r in rows] == [("cells_total", 15), ("members_total", 398)]
     assert set(rows[0]) == {"metric", "value", "unit", "of_total", "kind", "qualifier", "year", "period",
-                            "organization", "category", "sentence", "start", "end"}  # fmt: skip
+                            "organization", "category", "sentence", "start", "end", "sentence_start",
+                            "sentence_end"}  # fmt: skip
     path = tmp_path / "a.txt"
     path.write_text(text, encoding="utf-8")
     assert run(str(path)).stdout == result.stdout

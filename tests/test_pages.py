@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler.figures import Bounds
 from crawler.loaders import load_article
 from crawler.sampleserver import SAMPLE_SITE
 from pipelines.validate import extraction_status
@@ -90,9 +91,10 @@ def test_windows_1258_page_equals_utf8_version(name):
     path = PAGES / name
     article_id = name.split(".")[0]
     assert b'charset="windows-1258"' in path.read_bytes()
-    utf8 = load_article(response_for(page_for(article_id), "http://127.0.0.1/x.htm"), "").item
+    url = f"http://127.0.0.1/x-{article_id}.htm"  # the requested URL names the article
+    utf8 = load_article(response_for(page_for(article_id), url), "").item
     for headers in ({}, {"Content-Type": "text/html; charset=windows-1258"}):
-        item = load_article(response_for(path, "http://127.0.0.1/x.htm", headers), "").item
+        item = load_article(response_for(path, url, headers), "").item
         check_against_gold(item, GOLD[article_id])
         assert dict(item) == dict(utf8)
 
@@ -134,11 +136,12 @@ def test_load_page_reads_figures_in_the_same_call():
     """What a worker process returns for a page: plain values, figures and documents included."""
     from crawler.loaders import load_page
 
-    values, layout, fallbacks = load_page(
-        page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None, figures=True
+    values, layout, fallbacks, claims = load_page(
+        page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None, figures=Bounds()
     )
-    assert (values["id"], layout, fallbacks) == ("141203", "current", [])
+    assert (values["id"], layout, fallbacks, claims) == ("141203", "current", [], ["141203"])
     assert len(values["figures"]) == len(GOLD["141203"]["figures"])
     assert [d["number"] for d in values["documents"]] == ["22-NQ/TW", "10-CT/TW"]
-    bare, _, _ = load_page(page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None)
+    assert values["limits"] == []
+    bare, _, _, _ = load_page(page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None)
     assert "figures" not in bare

@@ -1,9 +1,9 @@
-"""`scrapy crawl`, with the spider's arguments checked before anything is fetched, and an exit
-status a scheduler can trust.
+"""`scrapy crawl`, with the spider's arguments and the database checked before anything is fetched,
+and an exit status a scheduler can trust (crawler/outcome.py).
 
-A bad argument (a URL that is not an article of the site, an unknown section, a limit that is not a
-number) ends the command with a message naming each bad value and exit status 2, not a traceback.
-A run whose health checks failed (crawler/health.py) exits with status 1.
+A bad argument ends the command with one line naming each bad value and status 2; a database that
+cannot be used (read-only, not SQLite, made by newer code, locked past the busy timeout) with one
+line and status 3; a write that fails during the run with status 4; failed health checks with 1.
 """
 
 from __future__ import annotations
@@ -14,28 +14,48 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from crawler import outcome
+from crawler.storage import DEFAULT_BUSY_TIMEOUT, StorageError, open_database
+
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) == 1 and self.crawler_process is not None:
-            spidercls = self.crawler_process.spider_loader.load(args[0])
-            check = getattr(spidercls, "check_arguments", None)
-            if check is not None:
-                try:
-                    check(**opts.spargs)
-                except ValueError as exc:
-                    raise UsageError(str(exc), print_help=False) from None
         if len(args) != 1 or self.crawler_process is None:
             super().run(args, opts)
+            return
+        spidercls = self.crawler_process.spider_loader.load(args[0])
+        check = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            try:
+                check(**opts.spargs)
+            except ValueError as exc:
+                raise UsageError(str(exc), print_help=False) from None
+        if not self._database_usable():
+            self.exitcode = outcome.DATABASE_UNUSABLE
             return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+            self.exitcode = outcome.UNHEALTHY
             return
-        status = crawler.stats.get_value("health/status") if crawler.stats else None
-        if status == "failed":
-            reasons = crawler.stats.get_value("health/reasons")
-            print(f"crawl failed its health checks: {reasons}", file=sys.stderr)
-            self.exitcode = 1
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        self.exitcode = outcome.exit_status(stats)
+        if stats.get(outcome.STORAGE_ERROR):
+            print(f"crawl stopped: {stats[outcome.STORAGE_ERROR]}", file=sys.stderr)
+        elif self.exitcode == outcome.UNHEALTHY:
+            print(f"crawl failed its health checks: {stats.get(outcome.HEALTH_REASONS)}", file=sys.stderr)
+
+    def _database_usable(self) -> bool:
+        """Open (and upgrade) the database once before the crawl: a database that cannot be used is
+        one clear line, not a traceback after the first pages were fetched."""
+        settings = self.settings
+        path = settings.get("SQLITE_DB")
+        if not path or dict(settings.getwithbase("ITEM_PIPELINES")).get("pipelines.store.StorePipeline") is None:
+            return True
+        try:
+            open_database(path, busy_timeout=settings.getfloat("SQLITE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT)).close()
+        except StorageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return False
+        return True

@@ -24,6 +24,9 @@ class Layout:
     encoded_body: str
     # Elements inside the body that are not the article (captions, inline boxes, scripts).
     body_exclude: str
+    # The id the page's own article element carries (never a teaser's): a claim checked against
+    # the requested URL, not a source of identity.
+    id: str = ""
 
 
 def detect_layout(select: Callable[[str], list]) -> Layout | None:

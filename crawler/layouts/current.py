@@ -16,4 +16,5 @@ LAYOUT = Layout(
     image_caption=".article__avatar figcaption",
     encoded_body=".article__body [data-content]",
     body_exclude="figure, figcaption, table.image, .box, .article__author, .author-box, script, style",
+    id="article.article[data-id]::attr(data-id)",
 )

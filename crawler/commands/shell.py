@@ -1,0 +1,15 @@
+"""`scrapy shell`, with nothing written to the crawl database and no worker processes to leak."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.shell import Command as ScrapyShellCommand
+
+from crawler.commands import look_only
+
+
+class Command(ScrapyShellCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        look_only(self.settings)

@@ -1,0 +1,39 @@
+"""How a run ended, as one exit status a scheduler can act on (the README lists them).
+
+- 0 healthy: everything scraped was stored and the health checks passed.
+- 1 unhealthy: the articles were stored, but a health check failed (`crawl_runs.health_reasons`):
+  look at the site or the layout.
+- 2 bad arguments: nothing was fetched; fix the command line.
+- 3 the database cannot be used (not writable, not an SQLite database, made by newer code, locked
+  for longer than the busy timeout): nothing was fetched.
+- 4 a write failed during the run (disk full, locked): the crawl stopped, and the articles it could
+  not store are remembered for the next run.
+- 75 (`deploy/run-crawl.sh` only) the previous run still holds the lock: this one did not start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+OK = 0
+UNHEALTHY = 1
+BAD_ARGUMENTS = 2
+DATABASE_UNUSABLE = 3
+STORAGE_FAILED = 4
+LOCKED = 75
+
+# Stats keys the store pipeline sets when the database fails it, and the health check sets.
+STORAGE_ERROR = "storage/error"
+STORAGE_ERROR_AT = "storage/error_at"  # "open" (nothing was fetched) or "write" (during the run)
+HEALTH_STATUS = "health/status"
+HEALTH_REASONS = "health/reasons"
+
+
+def exit_status(stats: Mapping[str, Any]) -> int:
+    """The exit status of a finished crawl, from its stats."""
+    if stats.get(STORAGE_ERROR):
+        return DATABASE_UNUSABLE if stats.get(STORAGE_ERROR_AT) == "open" else STORAGE_FAILED
+    if stats.get(HEALTH_STATUS) == "failed":
+        return UNHEALTHY
+    return OK
