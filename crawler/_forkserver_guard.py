@@ -1,9 +1,8 @@
 """Imported by the worker pool's forkserver when it starts: the forkserver exits with the crawl.
 
-Python's forkserver outlives a parent killed with SIGKILL; its workers, forked from it, each watch
-their own parent (crawler/workers.py). Importing this module in any other process watches that
-process's parent too, which is harmless only in a forkserver: so only the pool names it."""
+Python's forkserver outlives a crawl killed with SIGKILL; it and the workers forked from it each
+watch the crawl (crawler/workers.py). Only the pool names this module, for its forkserver."""
 
-from crawler.workers import exit_with_parent
+from crawler.workers import exit_with_crawl
 
-exit_with_parent()
+exit_with_crawl()

@@ -22,6 +22,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# getaddrinfo-based: resolves IPv6 (a base_url of http://[::1]:8000 for a local mirror) as well as IPv4.
+DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 RETRY_TIMES = 3
 # A news page is tens of kilobytes; anything near these sizes is not an article.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024

@@ -27,6 +27,7 @@ from sqlite_utils import Database
 
 from crawler.items import ARTICLE_FIELDS
 from crawler.migrations import MIGRATIONS, NAMES
+from crawler.processes import is_alive, process_started
 
 # How long a writer waits for another one's transaction before it gives up (seconds).
 DEFAULT_BUSY_TIMEOUT = 60.0
@@ -455,17 +456,6 @@ def replace_extractions_batch(db: Database, extractions: Mapping[str, tuple[list
 # --- runs -------------------------------------------------------------------------------------------
 
 
-def process_started(pid: int | None = None) -> str | None:
-    """What tells this process from a later one with the same pid: the boot and the process's start
-    time (Linux); None where the system does not say."""
-    try:
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-        stat = Path(f"/proc/{pid or os.getpid()}/stat").read_text()
-    except OSError:
-        return None
-    return f"{boot}:{stat.rsplit(')', 1)[1].split()[19]}"
-
-
 def _run_is_alive(host: str | None, pid: int | None, started: str | None) -> bool:
     """Is the process that started a run still running? A run of another host, or one recorded
     without a pid (release 0.1), cannot be told: another host's is taken as alive, the pid-less as dead."""
@@ -473,15 +463,7 @@ def _run_is_alive(host: str | None, pid: int | None, started: str | None) -> boo
         return False
     if host and host != socket.gethostname():
         return True
-    if started is not None and process_started(None) is not None:
-        return process_started(pid) == started
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return is_alive(pid, started)
 
 
 def start_run(db: Database, *, spider: str, arguments: Mapping[str, Any], now: str | None = None) -> int:

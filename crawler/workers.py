@@ -9,7 +9,7 @@ they run in the crawl's process, as they did.
 The pool starts with the first page, not with the spider (a command that opens a spider but
 parses nothing, such as `scrapy shell`, starts no process), and its processes end with the crawl:
 when the crawl is killed (`kill -9`, the OOM killer, a scheduler's timeout) the forkserver and the
-workers notice that their parent is gone and exit, so nothing is left running.
+workers notice that the crawl is gone and exit, so nothing is left running.
 """
 
 from __future__ import annotations
@@ -27,33 +27,41 @@ from typing import Any, TypeVar
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.processes import is_alive, process_started
+
 T = TypeVar("T")
 _size = 0
 _pool: ProcessPoolExecutor | None = None
-# How often a worker looks whether its parent is still there (seconds).
+# How often a worker looks whether the crawl is still there (seconds).
 ORPHAN_CHECK_INTERVAL = 0.5
+# The crawl a worker serves, named in the environment the forkserver and the workers inherit: a
+# process that only watched its own parent would miss a crawl killed before it started watching.
+CRAWL_PID, CRAWL_STARTED = "BAOTHANHHOA_CRAWL_PID", "BAOTHANHHOA_CRAWL_STARTED"
 
 
-def exit_with_parent(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
-    """Exit this process as soon as its parent is gone (it is then adopted by another process)."""
-    parent = os.getppid()
+def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
+    """Exit this process as soon as the crawl that started it is gone (killed, or ended)."""
+    pid = int(os.environ.get(CRAWL_PID) or os.getppid())
+    started = os.environ.get(CRAWL_STARTED) or None
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while is_alive(pid, started):
             time.sleep(interval)
         os._exit(0)
 
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
 
 
 def _init_worker() -> None:
     # Ctrl-C reaches the whole process group: the crawl stops gracefully and ends the workers;
     # a worker that died of the same signal would take the items it held with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with_parent()
+    exit_with_crawl()
 
 
 def _start_pool() -> ProcessPoolExecutor:
+    os.environ[CRAWL_PID] = str(os.getpid())
+    os.environ[CRAWL_STARTED] = process_started() or ""
     context = multiprocessing.get_context("forkserver")
     # The forkserver imports this module first: its own watch makes it exit with the crawl.
     context.set_forkserver_preload(["crawler._forkserver_guard"])

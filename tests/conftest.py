@@ -31,6 +31,13 @@ def site() -> Iterator[tuple[str, SiteState]]:
         yield served
 
 
+@pytest.fixture
+def elsewhere() -> Iterator[tuple[str, SiteState]]:
+    """A second server on another loopback address: the off-site host nothing may reach."""
+    with serve(SAMPLE_SITE, host="127.0.0.2") as served:
+        yield served
+
+
 def run_crawl(
     base_url: str, db: Path, *, timeout: int = 120, settings: dict[str, str] | None = None, **spider_args: str
 ) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ import pytest
 
 from crawler.demo import crawl_command
 from crawler.rendering import find_chromium
-from crawler.sampleserver import PROJECT_ROOT, SAMPLE_SITE, Fault, serve
+from crawler.sampleserver import PROJECT_ROOT, Fault
 from tests.conftest import run_crawl
 from tests.helpers import page_for, to_cp1258
 from tests.test_crawl import rows
@@ -114,13 +114,6 @@ def test_a_compression_bomb_is_refused_without_blowing_up_memory(site, tmp_path)
     stats = run_stats_of(tmp_path / "db")
     assert int(stats["memusage/max"]) < 400 * 1024 * 1024  # far from the 1 GiB it would take inflated
     assert rows(tmp_path / "db", "select id from articles") == [{"id": "161020"}]
-
-
-@pytest.fixture
-def elsewhere():
-    """A second server on another loopback address: the off-site host nothing may reach."""
-    with serve(SAMPLE_SITE, host="127.0.0.2") as served:
-        yield served
 
 
 def test_a_redirect_off_the_site_is_not_followed(site, elsewhere, tmp_path):

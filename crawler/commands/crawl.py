@@ -13,17 +13,23 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import SpiderLoader
 
 from crawler import outcome
 from crawler.storage import DEFAULT_BUSY_TIMEOUT, StorageError, open_database
 
 
 class Command(ScrapyCrawlCommand):
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) != 1 or self.crawler_process is None:
-            super().run(args, opts)
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Before Scrapy starts logging: bad arguments (status 2) and a database that cannot be used
+        (status 3) are each one line on stderr, and nothing is created or fetched."""
+        super().process_options(args, opts)
+        if len(args) != 1:
             return
-        spidercls = self.crawler_process.spider_loader.load(args[0])
+        try:
+            spidercls = SpiderLoader.from_settings(self.settings.frozencopy()).load(args[0])
+        except KeyError:
+            raise UsageError(f"no spider named {args[0]!r}", print_help=False) from None
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             try:
@@ -31,7 +37,11 @@ class Command(ScrapyCrawlCommand):
             except ValueError as exc:
                 raise UsageError(str(exc), print_help=False) from None
         if not self._database_usable():
-            self.exitcode = outcome.DATABASE_UNUSABLE
+            raise SystemExit(outcome.DATABASE_UNUSABLE)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1 or self.crawler_process is None:
+            super().run(args, opts)
             return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)

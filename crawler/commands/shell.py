@@ -1,4 +1,7 @@
-"""`scrapy shell`, with nothing written to the crawl database and no worker processes to leak."""
+"""`scrapy shell`, with nothing written to the crawl database and no worker processes to leak.
+
+The shell runs the crawl's reactor in a thread of its own, where scrapy-playwright's handler
+never answers: pages are fetched without rendering (`fetch()` a page, then look at `response`)."""
 
 from __future__ import annotations
 
@@ -13,3 +16,4 @@ class Command(ScrapyShellCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         look_only(self.settings)
+        self.settings.set("RENDER_ENABLED", "false", priority="cmdline")

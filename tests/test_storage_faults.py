@@ -1,0 +1,162 @@
+"""Nothing lost, nothing overwritten: whole crawls against a database that fails them (a full disk, a
+lock held by another writer, a second crawl, a killed process), asserting what ends up in SQLite and
+what the run says about itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from crawler.sampleserver import PROJECT_ROOT, serve
+from crawler.sitegen import generate
+from crawler.storage import pending_path
+from tests.support import (
+    alive,
+    count,
+    crawl,
+    descendants,
+    grow,
+    hold_lock_after,
+    rows,
+    small_filesystem,
+    start_crawl,
+    wait_until,
+)
+
+N = 120  # six listing pages of twenty
+ARGS = {"max_pages": "10"}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("generated")
+    generate(root, N)
+    return root
+
+
+@pytest.fixture
+def site(generated):
+    with serve(generated) as served:
+        yield served
+
+
+def runs(db):
+    return rows(db, "select id, finish_reason, health, health_reasons, exit_status from crawl_runs order by id")
+
+
+def stats_of(db, run_id):
+    return {r["key"]: r["value"] for r in rows(db, "select key, value from run_stats where run_id = ?", (run_id,))}
+
+
+def test_two_crawls_on_one_database_wait_their_turn_and_store_everything(site, tmp_path):
+    base_url, state = site
+    state.article_delay = 0.02
+    db = tmp_path / "db"
+    settings = {"SQLITE_BATCH_SIZE": "5"}
+    processes = [start_crawl(base_url, db, settings=settings, **ARGS) for _ in range(2)]
+    for process in processes:
+        _, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err[-3000:]
+        assert "locked" not in err
+    assert rows(db, "select count(*) n, count(distinct id) d from articles")[0] == {"n": N, "d": N}
+    # Neither run took the other, still running, for a killed one.
+    assert [(r["finish_reason"], r["health"], r["exit_status"]) for r in runs(db)] == [("finished", "ok", 0)] * 2
+
+
+def test_reextract_beside_a_crawl_waits_for_the_lock(site, tmp_path):
+    base_url, state = site
+    db = tmp_path / "db"
+    assert crawl(base_url, db, **ARGS).returncode == 0
+    conn = __import__("sqlite3").connect(db)
+    conn.execute("delete from figures")  # so that re-extraction has every article to write
+    conn.commit()
+    conn.close()
+    state.article_delay = 0.02
+    crawler = start_crawl(base_url, db, settings={"SQLITE_BATCH_SIZE": "2"}, refetch="true", mode="full", **ARGS)
+    wait_until(lambda: len(state.requests) > 40, what="the second crawl")
+    result = subprocess.run([sys.executable, "-m", "crawler.reextract", "--db", str(db)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=240)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["articles"] == N
+    _, err = crawler.communicate(timeout=240)
+    assert crawler.returncode == 0, err[-3000:]
+    assert count(db, "figures") > N
+
+
+def test_a_lock_held_past_the_busy_timeout_stops_the_crawl_and_the_next_run_fetches_what_was_lost(site, tmp_path):
+    base_url, state = site
+    state.article_delay = 0.02
+    db = tmp_path / "db"
+    release = threading.Event()
+    holder = hold_lock_after(db, lambda: count(db) >= 10, release)
+    process = start_crawl(base_url, db, settings={"SQLITE_BATCH_SIZE": "10", "SQLITE_BUSY_TIMEOUT": "1"}, **ARGS)
+    _, err = process.communicate(timeout=240)
+    release.set()
+    holder.join(30)
+    assert process.returncode == 4, err[-3000:]
+    assert "crawl stopped" in err and "locked" in err
+    stored = count(db)
+    assert 10 <= stored < N
+    # The database could not take even the run's end: what was fetched is listed beside it.
+    pending = [json.loads(line) for line in pending_path(db).read_text("utf-8").splitlines()]
+    assert pending and {p["kind"] for p in pending} == {"store_error"}
+    lost = {p["article_id"] for p in pending}
+    assert not lost & {r["id"] for r in rows(db, "select id from articles")}
+
+    state.article_delay = 0
+    result = crawl(base_url, db, **ARGS)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert rows(db, "select count(*) n, count(distinct id) d from articles")[0] == {"n": N, "d": N}
+    assert not pending_path(db).exists()
+    assert {r["article_id"] for r in rows(db, "select article_id from failures where kind = 'store_error'")} == lost
+    first, second = runs(db)
+    assert (first["finish_reason"], first["health"]) == ("killed (no end recorded)", "failed")
+    assert (second["finish_reason"], second["health"], second["exit_status"]) == ("finished", "ok", 0)
+    assert "spider/pagination/catch_up" in stats_of(db, second["id"])
+
+
+def test_a_full_disk_stops_the_crawl_loudly_and_the_next_run_fetches_every_lost_article(site, tmp_path):
+    base_url, _ = site
+    with small_filesystem(tmp_path / "disk", "700k") as disk:
+        db = disk / "crawl.db"
+        result = crawl(base_url, db, settings={"SQLITE_BATCH_SIZE": "10"}, **ARGS)
+        assert result.returncode == 4, result.stderr[-3000:]
+        assert "crawl stopped" in result.stderr and "full" in result.stderr
+        stored = count(db)
+        assert stored < N
+        grow(disk, "64m")
+        again = crawl(base_url, db, **ARGS)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert rows(db, "select count(*) n, count(distinct id) d from articles")[0] == {"n": N, "d": N}
+        assert runs(db)[-1]["health"] == "ok"
+        assert rows(db, "pragma integrity_check") == [{"integrity_check": "ok"}]
+
+
+def test_kill_9_leaves_no_process_behind(site, tmp_path):
+    base_url, state = site
+    state.article_delay = 0.3
+    process = start_crawl(base_url, tmp_path / "db", **ARGS)
+    children = wait_until(
+        lambda: (d := descendants(process.pid)) and len(d) >= 2 and d, what="the crawl's worker processes"
+    )
+    children = descendants(process.pid)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
+    wait_until(lambda: not any(alive(pid) for pid in children), timeout=20, what="the workers' exit")
+
+
+def test_remote_control_stays_off_and_the_home_directory_untouched(site, tmp_path):
+    base_url, _ = site
+    home = tmp_path / "home"
+    home.mkdir()
+    result = crawl(base_url, tmp_path / "db", env={"HOME": str(home)}, max_pages="1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert list(home.iterdir()) == []
+    assert "RemoteControl" not in result.stderr and "Remote control" not in result.stderr
