@@ -1,8 +1,9 @@
 """Score the figure and document extractor against a gold file (shared/spec/figures.md, "Scoring").
 
 A found figure matches an expected one when metric, unit and value are equal, each expected figure
-matching at most one found one; among matched pairs, year, of_total, qualifier, kind, category and
-organization (the place name inside it, after NFC and case folding) are attribute accuracy.
+matching at most one found one; among matched pairs, year, of_total, value_max, qualifier, kind,
+category and organization (the place name inside it, after NFC, case folding and modern tone
+placement) are attribute accuracy (spec version 2).
 """
 
 from __future__ import annotations
@@ -17,20 +18,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.figures import extract_documents, extract_figures
+from crawler.figures import extract_documents, extract_figures, match_form
 
-ATTRIBUTES = ("year", "of_total", "qualifier", "kind", "category", "organization")
+ATTRIBUTES = ("year", "of_total", "value_max", "qualifier", "kind", "category", "organization")
+# What stands before a place's own name: an organ, a party body or committee, a level word.
 _ORG_PREFIX_RE = re.compile(
-    r"^(?:đảng bộ|chi bộ|đảng ủy|đảng uỷ)\s+(?:huyện|xã|phường|thị trấn|thành phố|thị xã|tỉnh|khu phố|thôn|bản"
-    r"|tổ dân phố|làng|xóm|khối)?\s*"
+    r"^(?:(?:ban thường vụ|ủy ban kiểm tra|ubkt|ban tổ chức)\s+)?"
+    r"(?:(?:đảng bộ|chi bộ|đảng ủy|huyện ủy|thành ủy|thị ủy|tỉnh ủy|quận ủy)\s*)?"
+    r"(?:(?:huyện|xã|phường|thị trấn|thành phố|tp\.?|thị xã|tx\.?|tỉnh|quận|khu phố|thôn|bản|tổ dân phố|làng|xóm"
+    r"|khối)(?:\s+|$))?"
 )
 
 
 def place_name(org: str | None) -> str | None:
-    """`Đảng bộ huyện Thường Xuân` → `thường xuân`; None stays None."""
+    """`Đảng bộ huyện Thường Xuân`, `Huyện ủy Thường Xuân`, `huyện Thường Xuân` → `thường xuân`;
+    a name with nothing after its level words (`Đảng bộ tỉnh`, `toàn tỉnh`) stays whole; None stays None."""
     if not org:
         return None
-    folded = unicodedata.normalize("NFC", org).casefold().strip()
+    folded = " ".join(match_form(unicodedata.normalize("NFC", org)).casefold().split())
     return _ORG_PREFIX_RE.sub("", folded).strip() or folded
 
 
