@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.numbers import as_number, parse_number, parse_number_words
+from crawler.figures.numbers import as_number, parse_number, parse_number_words
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,72 @@
+"""The vocabulary compiled into the patterns the reader matches (in the match form)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from crawler.figures import vocabulary as v
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, longest first, each matching whole words."""
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def phrase_re(phrases: Iterable[str]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + alternation(phrases) + r")(?!\w)")
+
+
+# A counted noun right after a number: `15 chi bộ`, `398 đảng viên`, `40 lượt đảng viên`.
+NOUN_RE = re.compile(
+    r"\s*(?:(?P<conn>lượt|số)\s+)?(?:(?P<pair>" + alternation(v.ORG_PAIRS) + r")|(?P<orgkind>"
+    + alternation(v.ORG_KIND_NOUNS) + r")|(?P<org>" + alternation(v.ORG_NOUNS) + r")|(?P<cell>" + alternation(v.CELL_NOUNS) + r")"
+    r"|(?P<memberkind>" + alternation(v.MEMBER_KIND_NOUNS) + r")|(?P<member>" + alternation(v.MEMBER_NOUNS) + r"))(?!\w)"
+)
+# The same nouns anywhere (a subject before a label-first rating: `đảng viên hoàn thành ... chiếm 14%`).
+SUBJECT_RE = re.compile(
+    r"(?<!\w)(?<!trực thuộc )(?:(?P<org>" + alternation(v.ORG_PAIRS + v.ORG_NOUNS + v.ORG_KIND_NOUNS) + r")|(?P<cell>chi bộ)"
+    r"|(?P<member>đảng viên|đv|đồng chí))(?!\w)"
+)
+FOREIGN_RE = re.compile(r"\s*(?:lượt\s+)?(?:" + alternation(v.FOREIGN_NOUNS) + r")(?!\w)")
+_LEAD_INS = r"(?:(?:đều|được|đã|đạt|xếp loại|được xếp loại|được đánh giá|đánh giá|được công nhận|công nhận|là|có|bị|" \
+            r"đủ tư cách,?|đạt danh hiệu|đạt tiêu chuẩn|loại|xếp|ở mức|mức)\s+)*"  # fmt: skip
+_QUOTE = r"[\"']?\s*"
+RATING_ALT = alternation(label for label, _ in v.RATINGS)
+RATING_KEY = {label: key for label, key in v.RATINGS}
+# A rating after the noun (`19 chi bộ được xếp loại hoàn thành tốt nhiệm vụ`).
+RATING_AFTER_RE = re.compile(r"\s*" + _LEAD_INS + _QUOTE + r"(?P<label>" + RATING_ALT + r")(?!\w)" + _QUOTE
+                             + r"(?P<more>\s*trở lên)?")  # fmt: skip
+# A rating anywhere (label-first: `hoàn thành tốt nhiệm vụ chiếm 10,22%`).
+RATING_RE = re.compile(r"(?<!\w)(?P<label>" + RATING_ALT + r")(?!\w)" + r"[\"']?(?P<more>\s*trở lên)?")
+EXEMPLARY_RE = re.compile(r"(?<!\w)(?:" + alternation(v.EXEMPLARY) + r")(?!\w)")
+VERB_RE = re.compile(r"(?<!\w)(?P<verb>" + alternation(verb for verb, _ in v.VERBS) + r")(?!\w)")
+VERB_KEY = {verb: key for verb, key in v.VERBS}
+AFTER_VERB_RE = re.compile(r"\s*(?:đã\s+|đều\s+|cũng\s+)?(?P<verb>" + alternation(p for p, _ in v.AFTER_VERBS) + r")(?!\w)")
+AFTER_VERB_KEY = {phrase: key for phrase, key in v.AFTER_VERBS}
+FORM_RE = phrase_re(v.DISCIPLINE_FORMS)
+TOTAL_CUE_RE = re.compile(r"(?<!đối )(?<!\w)(?:" + alternation(v.TOTAL_CUES) + r"|:)\s*$")
+RAISE_TOTAL_RE = phrase_re(v.RAISE_TOTAL)
+SHARE_CUE_RE = re.compile(r"(?:^|[\s,(])(?:" + alternation(v.SHARE_CUES) + r")\s*$")
+BREAKDOWN_RE = re.compile(r"(?<!\w)(?:" + alternation(v.BREAKDOWN_CUES) + r")(?!\w)")
+CELL_KIND_RE = re.compile(r"\s+(?P<kind>(?:" + alternation(v.CELL_KINDS) + r")(?:[^\S\n]+[^\s,;:.()\d]+)*?"
+                          r"(?:,\s*(?:" + alternation(v.CELL_KINDS) + r"|xã|thị trấn|phường|trường học|tổ dân phố)(?!\w))*)"
+                          r"(?=\s*(?:[,;:.()]|và\s|với\s|đạt\s|được\s|hoàn thành|không\s|trong đó|có\s|$|\d))")  # fmt: skip
+# A goal word right after a percent is a plan the figure is measured against (`đạt 88% kế hoạch`), no goal.
+TARGET_RE = re.compile(r"(?<!\w)(?<!đạt )(?<!vượt )(?<!thành )(?<!bằng )(?<!% )(?<!%)(?:" + alternation(v.TARGET_CUES) + r")(?!\w)")
+QUALIFIER_RE = re.compile(r"(?<!\w)(?P<q>" + alternation(q for q, _ in v.QUALIFIERS) + r")\s*$")
+QUALIFIER_KEY = dict(v.QUALIFIERS)
+PLAN_AFTER_RE = re.compile(r"\s*(?:so với\s+)?(?:" + alternation(v.PLAN_AFTER) + r")(?!\w)")
+NOT_BEFORE_RE = re.compile(r"(?<!\w)(?:" + alternation(v.NOT_A_FIGURE_BEFORE) + r")(?!\w)")
+NOT_AFTER_RE = re.compile(r"\s*,?\s*(?:" + alternation(v.NOT_A_FIGURE_AFTER) + r")(?!\w)")
+OR_MORE_RE = re.compile(r"\s*trở lên(?!\w)")
+FROM_RE = re.compile(r"(?<!\w)từ\s*(?:hơn\s*|trên\s*)?$")
+ZERO_RE = re.compile(
+    r"(?<!\w)(?:không có|không|chưa có|chưa phát hiện|không phát hiện)\s+(?:(?P<org>tổ chức cơ sở đảng|tccsđ|tccs đảng"
+    r"|tổ chức đảng|đảng bộ,\s*chi bộ cơ sở|đảng bộ cơ sở|chi,\s*đảng bộ|cơ sở đảng)|(?P<cell>chi bộ)"
+    r"|(?P<member>đảng viên|đv))\s+(?:nào\s+)?(?:bị\s+)?(?:xếp loại\s+|được xếp loại\s+)?(?:[\"']\s*)?"
+    r"(?:(?P<weak>yếu,?\s*kém)|(?P<notdone>không hoàn thành nhiệm vụ)|(?P<disciplined>bị kỷ luật|bị xử lý kỷ luật"
+    r"|vi phạm phải xử lý kỷ luật|bị thi hành kỷ luật)|(?P<violation>vi phạm|có vi phạm))(?!\w)"
+)
+# A difference, said right before its number: `tăng 3 đảng viên`, `giảm 2 so với năm 2021` (`tăng từ` is no difference).
+DELTA_RE = re.compile(r"(?<!\w)(?:tăng|giảm|nhiều hơn|ít hơn|tăng thêm|giảm đi|tăng hơn)\s+$")

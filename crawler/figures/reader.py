@@ -1,0 +1,1072 @@
+"""The clause-level reader: how a sentence's numbers become figures, in one visible order.
+
+For each sentence (paragraphs are walls: nothing carries across a blank line):
+
+1. **Segment**: clauses at `;`, `:`, a spaced dash and parentheses (text.py); numbers, with the
+   digits that are no count masked (numbers.py); organizations, level phrases and classes of bodies
+   (organizations.py); years, periods and comparisons (time.py).
+2. **Read around each number**, left to right. After it: the counted noun, the kind or attribute
+   words after the noun, a rating or a verb said after it (`được kết nạp`), `trở lên`. Before it,
+   back to the previous number: a rating label said first, the verb that governs it, a subject
+   noun, a total cue (`có`, `với`, `nâng tổng số ... lên`), a share cue (`chiếm`), a breakdown cue
+   (`trong đó`, `gồm`, a parenthesis), a qualifier, words that make it no figure.
+3. **Decide** with the rules of `RULES`, in order: not a count → entity → predicate → metric.
+   What a number lacks it takes from the figure before it in the sentence (a list that runs on
+   after `,`, `và`, `;`), and a part after `trong đó` takes its whole's metric and names its part
+   in `category`.
+4. **Attribute**: category, qualifier, kind (target), year or period, organization.
+5. Totals given as the denominator of `X/Y` or `X trong tổng số Y`, zero statements (`không có chi
+   bộ yếu kém`), and one row for a figure said twice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.figures import lexicon as lx
+from crawler.figures.metrics import metric_for
+from crawler.figures.numbers import Mention, as_number, find_mentions
+from crawler.figures.organizations import Org, body_classes, find_organizations, find_scopes
+from crawler.figures.text import Clause, clauses, match_form, paragraphs, sentences
+from crawler.figures.time import TimeMark, periods, time_marks
+from crawler.figures.vocabulary import CELLS, MEMBERS, ORGS
+
+
+@dataclass
+class Figure:
+    metric: str
+    value: int | float
+    unit: str
+    of_total: int | float | None
+    kind: str
+    qualifier: str
+    year: int | None
+    period: str | None
+    organization: str | None
+    category: str | None
+    start: int
+    end: int
+    # The sentence it was read from, as offsets into the body: stored once, as part of the body.
+    sentence_start: int
+    sentence_end: int
+    value_max: int | float | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)  # flat values only: dataclasses.asdict's deep copy is not needed
+
+    def meaning(self) -> tuple:
+        """What makes two rows the same figure said twice."""
+        return (self.metric, self.value, self.unit, self.value_max, self.organization, self.year, self.period,
+                self.kind, self.category)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much work one article may cost: a sentence is read in pieces of at most `sentence_chars`,
+    reading stops after `numbers` numbers, and at most `figures` figures are kept (the first ones).
+    A report holds tens of numbers; these bounds only stop pages that are not reports."""
+
+    sentence_chars: int = 2000
+    numbers: int = 5000
+    figures: int = 500
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Bounds:
+        return cls(
+            settings.getint("FIGURES_MAX_SENTENCE_CHARS", cls.sentence_chars),
+            settings.getint("FIGURES_MAX_NUMBERS", cls.numbers),
+            settings.getint("FIGURES_MAX_PER_ARTICLE", cls.figures),
+        )
+
+
+# How far before a number its noun, verb or cue may stand (characters).
+GOVERNING_WINDOW = 300
+
+
+@dataclass
+class Item:
+    """A number of a sentence and what the reader learned about it."""
+
+    mt: Mention
+    clause: Clause
+    entity: str | None = None
+    predicate: str | None = None
+    how: str = ""  # how the predicate was found: rating, verb, after, total, share, list, part
+    category: str | None = None
+    attribute: str | None = None  # member attributes after the noun: the category if it is a part
+    noun: str | None = None  # the counted noun as written
+    noun_end: int = 0
+    consumed: int = 0  # end of the noun, kind words, rating and attached year that belong to it
+    lead_start: int = 0
+    skip: str | None = None
+    or_more: bool = False
+    attached_year: int | None = None
+    foreign: str | None = None  # a noun after the number that is not the party's (households, ...)
+    part_of: Item | None = None
+    total_given: bool = False  # `X trong tổng số Y`: the whole Y is a number of its own
+
+    @property
+    def metric(self) -> str | None:
+        return None if self.skip else metric_for(self.entity, self.predicate)
+
+
+@dataclass
+class Paragraph:
+    """What carries from sentence to sentence inside a paragraph (never across one)."""
+
+    org: Org | None = None
+    year: int | None = None
+    period: str | None = None
+    last: dict[str, Item] = field(default_factory=dict)  # predicate → the last figure said with it
+    prev_items: list[Item] = field(default_factory=list)  # the previous sentence's figures
+
+
+@dataclass
+class Sentence:
+    text: str
+    m: str
+    start: int
+    end: int
+    clauses: list[Clause]
+    orgs: list[Org]
+    scopes: list[Org]
+    classes: list[tuple[int, int]]
+    marks: list[TimeMark]
+    periods: list[tuple[int, int, str]]
+    breakdowns: list[tuple[int, int]]
+    items: list[Item] = field(default_factory=list)
+    topic: tuple[str, str] | None = None  # a fronted subject (`Ở các chi bộ trực thuộc ...,`): entity, category
+
+    def clause_at(self, pos: int) -> Clause:
+        for c in self.clauses:
+            if c.start <= pos < c.end:
+                return c
+        return self.clauses[-1]
+
+
+def _entity(groups: dict) -> str | None:
+    if groups.get("org") or groups.get("orgkind") or groups.get("pair"):
+        return ORGS
+    if groups.get("cell"):
+        return CELLS
+    if groups.get("member") or groups.get("memberkind"):
+        return MEMBERS
+    return None
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.strip(" ,;:-–\"'()").split())
+
+
+# --- 2. reading around a number ---------------------------------------------------------------------
+
+_ATTRIBUTE_STOP_RE = re.compile(
+    r"[;:.()\[\]]|,(?!\s+\w*[A-ZĐÀ-Ỹ])|\s(?:và|với|chiếm|đạt|nhận|hoàn thành|không hoàn thành|trở lên|so với|nâng"
+    r"|sinh hoạt|trong đó|thuộc|của|ở mức|tăng|giảm|bằng|tỷ lệ|là đảng viên|có vi phạm)(?!\w)|\s\d"
+    r"|\s(?:bị|được|phải|đã|đều)\s+(?:thi hành|kỷ luật|khiển trách|cảnh cáo|cách chức|khai trừ|xử lý|kết nạp|trao|tặng"
+    r"|nhận|xếp loại|đánh giá|kiểm tra|giám sát|công nhận|truy tặng|vi phạm)"
+)
+_ATTRIBUTE_LEAD_RE = re.compile(r"^(?:(?:đều là|là|người|những|các|,)\s+)+")
+_MEMBER_POPULATION_RE = re.compile(r"\s+(?P<population>[^\d,;:.()]{2,60}?)\s+là\s+đảng viên(?!\w)")
+
+
+def read_tail(s: Sentence, it: Item, limit: int) -> None:
+    """What stands after the number: noun, kind or attribute, rating or verb, `trở lên`, its year."""
+    m, pos = s.m, it.mt.end
+    ym = re.compile(r"\s*\(?\s*(?:vào\s+|trong\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)").match(m, pos, limit)
+    if ym:
+        it.attached_year, pos = int(ym[1]), ym.end()
+    nm = lx.NOUN_RE.match(m, pos, limit)
+    foreign = lx.FOREIGN_RE.match(m, pos, limit)
+    population = _MEMBER_POPULATION_RE.match(m, pos, limit)
+    if population and (nm is None or nm.end() > population.start("population") + 1) and not lx.SUBJECT_RE.match(
+        m, population.start("population")
+    ):  # `69/73 trưởng thôn, khu phố là đảng viên`: members inside another population
+        it.entity, it.predicate, it.how = MEMBERS, "total", "total"
+        it.category = _clean(s.text[population.start("population") : population.end("population")])
+        it.consumed = population.end()
+        return
+    if foreign and (nm is None or foreign.end() > nm.end()):
+        it.foreign = m[foreign.start() : foreign.end()].strip()
+        it.consumed = foreign.end()
+        return
+    if nm:
+        groups = nm.groupdict()
+        it.entity = _entity(groups)
+        it.noun = s.text[nm.start() : nm.end()].strip()
+        pos = it.noun_end = nm.end()
+        if groups["orgkind"] and not groups["orgkind"].startswith("chi ủy"):
+            kind_end = _org_kind_end(m, pos, limit)
+            it.category = _clean(s.text[nm.start("orgkind") : kind_end])
+            pos = kind_end
+        elif groups["memberkind"]:
+            it.category = groups["memberkind"]
+        elif it.entity == CELLS:
+            km = lx.CELL_KIND_RE.match(m, pos, limit)
+            if km:
+                kind = _clean(s.text[km.start("kind") : km.end("kind")])
+                if kind.lower() != "trực thuộc":
+                    it.category = kind
+                pos = km.end()
+            elif re.match(r"\s+trực thuộc(?!\w)", m[pos:limit]):
+                pos = pos + len(re.match(r"\s+trực thuộc", m[pos:limit]).group(0))
+        elif it.entity == ORGS:
+            km = re.match(r"\s+(?:ở|trong|tại)\s+(?P<kind>[^\d,;:.()]{3,50}?)(?=\s*(?:[,;:.()]|với|và|$))", m[pos:limit])
+            if km:
+                it.category = _clean(s.text[pos + km.start("kind") : pos + km.end("kind")])
+                pos += km.end()
+    rm = lx.RATING_AFTER_RE.match(m, pos, limit)
+    if rm:
+        it.predicate, it.how = lx.RATING_KEY[rm["label"]], "rating"
+        pos = rm.end()
+        ex = re.match(r"\s*,?\s*tiêu biểu(?!\w)", m[pos:limit])
+        if ex and it.predicate == "clean_strong":
+            it.predicate = "clean_strong_exemplary"
+            pos += ex.end()
+    else:
+        if it.entity == MEMBERS or (it.entity is None and re.match(r"\s+là\s", m[pos:limit])):
+            attr = _member_attribute(s, pos, limit)  # `xấp xỉ 60% là đoàn viên thanh niên`
+            if attr:
+                it.attribute, pos = attr
+        av = lx.AFTER_VERB_RE.match(m, pos, limit)
+        if av and (it.entity is not None or av["verb"] not in ("mới", "vi phạm")):
+            it.predicate, it.how = lx.AFTER_VERB_KEY[av["verb"]], "after"
+            pos = av.end()
+            form = lx.FORM_RE.search(m, av.start(), min(limit, av.end() + 20))
+            if it.predicate == "disciplined" and form:
+                it.category = form.group(0)
+            badge = re.match(r"[^;,.]{0,30}?(\d+\s+năm\s+tuổi\s+đảng)", m[pos:limit])
+            if it.predicate == "badge" and badge:
+                it.category = _badge_category(s.text[pos + badge.start(1) : pos + badge.end(1)])
+                pos += badge.end()
+            if not it.attribute and it.entity == MEMBERS:
+                attr = _member_attribute(s, pos, limit)
+                if attr:
+                    it.attribute, pos = attr
+    more = lx.OR_MORE_RE.match(m, pos, limit)
+    if more:
+        it.or_more = it.how != "rating"
+        pos = more.end()
+    ym = re.compile(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)").match(m, pos, limit)
+    if ym and it.attached_year is None and it.mt.unit == "count" and it.noun:
+        it.attached_year, pos = int(ym[1]), ym.end()
+    it.consumed = pos
+
+
+def _org_kind_end(m: str, pos: int, limit: int) -> int:
+    """`đảng bộ xã, thị trấn`, `đảng bộ cơ quan`: the level or place words after a kind of organization."""
+    km = re.match(r"(?:\s+(?:xã|phường|thị trấn|cơ quan|doanh nghiệp|trực thuộc|huyện|thị xã|thành phố|khối|trường học"
+                  r"|lực lượng vũ trang|quân sự|công an)(?:,\s*(?:xã|phường|thị trấn|thị xã|thành phố|huyện))*)+"
+                  r"(?=\s*(?:[,;:.()]|và\s|với\s|$|\s))", m[pos:limit])  # fmt: skip
+    return pos + km.end() if km else pos
+
+
+def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | None:
+    """`nữ`, `dự bị`, `là người dân tộc thiểu số`, `đang làm việc tại ...`: what picks out part of the members."""
+    stop = _ATTRIBUTE_STOP_RE.search(s.m, pos, limit)
+    end = stop.start() if stop else limit
+    raw = s.m[pos:end]
+    if not raw.strip() or lx.RATING_RE.search(raw) or lx.AFTER_VERB_RE.match(raw):
+        return None
+    lead = _ATTRIBUTE_LEAD_RE.match(raw.strip())
+    offset = pos + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
+    text = _clean(s.text[offset:end])
+    if not text or len(text) > 60 or text.lower().startswith(("mới", "đều", "trong", "được", "đã")):
+        return None
+    return text, end
+
+
+def _badge_category(text: str) -> str:
+    """`30 năm tuổi đảng` → `30 năm tuổi Đảng`, as the spec writes a badge."""
+    words = text.split()
+    return " ".join(words[:-1] + ["Đảng"]) if words and words[-1].lower() == "đảng" else text
+
+
+# --- 3. deciding: the rules, in order ----------------------------------------------------------------
+
+
+# These make a count no figure even when a verb follows them: `đề nghị thi hành kỷ luật 58 đảng viên`.
+_ALWAYS_NOT_A_FIGURE = ("bình quân", "trung bình", "mỗi năm", "mỗi chi bộ", "mỗi xã", "mỗi đảng bộ", "mỗi tổ chức",
+                        "đề nghị", "đề xuất", "xét đề nghị")  # fmt: skip
+
+
+def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
+    """Households, money, villages; a share of a plan; a difference; an average or quota; the members
+    evaluated or exempted; units that all did something; proposals, foundings, status changes."""
+    m = s.m
+    if it.foreign:
+        it.skip = f"counts {it.foreign}"
+        return
+    if lx.PLAN_AFTER_RE.match(m, it.mt.end) and (it.mt.unit == "percent" or it.entity is None):
+        it.skip = "a share of a plan or a comparison"
+        return
+    lead = m[it.lead_start : it.mt.start]
+    compared = re.match(r"\s*(?:so với|so cùng kỳ)(?!\w)(?!\s+(?:tổng số|số|tổng))", m[it.consumed : it.consumed + 30])
+    if lx.DELTA_RE.search(lx.QUALIFIER_RE.sub("", lead).rstrip() + " ") or compared:
+        it.skip = "a difference"
+        return
+    after = lx.NOT_AFTER_RE.match(m, it.consumed) or (
+        it.noun_end and it.how != "rating" and lx.NOT_AFTER_RE.match(m, it.noun_end)
+    )
+    if after and re.search(r"tổng số\s*$", m[max(0, it.mt.start - 16) : it.mt.start]):
+        after = None  # `Trong tổng số 356 đảng viên được đánh giá, ...`: the whole, a total
+    if after and not re.match(r"\s*,?\s*so với\s+(?:tổng số|số|tổng)", m[after.start() : after.start() + 30]):
+        it.skip = "not a figure of the vocabulary (evaluated, all did, compared)"
+        return
+    window = m[max(it.lead_start, it.mt.start - 60) : it.mt.start]
+    nb = None
+    for nb in lx.NOT_BEFORE_RE.finditer(window):
+        pass
+    if nb is not None:
+        word = nb.group(0)
+        between = window[nb.end() :]
+        governed = lx.VERB_RE.search(between) or re.search(
+            r"(?<!\w)(?:có|hiện có|với|gồm|bao gồm|tổng số|sinh hoạt tại|sinh hoạt ở|lên)\s*$",
+            lx.QUALIFIER_RE.sub("", between).rstrip(),
+        )
+        if word in ("mỗi năm",) and is_target(s, it):
+            return  # `chỉ tiêu mỗi năm kết nạp 200 đảng viên`: a yearly target
+        if not governed or word in _ALWAYS_NOT_A_FIGURE:
+            it.skip = f"{word}: not a count of the vocabulary"
+
+
+def rule_entity(s: Sentence, it: Item, prev: Item | None) -> None:
+    """The noun after the number; else the subject said before it in the clause; else the sentence's
+    topic; else the one before."""
+    if it.entity:
+        return
+    if s.topic and not re.search(r"[;:]", s.m[s.start : it.mt.start]):
+        it.entity = s.topic[0]
+    lead = s.m[max(it.lead_start, it.mt.start - GOVERNING_WINDOW) : it.mt.start]
+    subject = None
+    for subject in lx.SUBJECT_RE.finditer(lead):
+        pass
+    if subject is not None and not re.search(r"(?:tổng số|so với|trên tổng số|trong tổng số)\s*$", lead[: subject.start()]):
+        it.entity = _entity(subject.groupdict())
+        return
+    if it.entity:
+        return
+    if prev is not None and prev.entity and not prev.skip:
+        it.entity = prev.entity
+
+
+_SUBJECT_BEFORE_RE = re.compile(
+    r"(?<!\w)(?:số\s+|tỷ lệ\s+)?(?P<noun>đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng|cơ sở đảng)(?!\w)"
+    r"(?P<rest>[^\d;:()]*?)\s*(?:là|chiếm|có|đạt|:|tăng từ|giảm từ)\s*(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chưa đến|chưa tới)?\s*$"
+)
+
+
+def rule_subject_before(s: Sentence, it: Item, prev: Item | None) -> None:
+    """`số đảng viên mới ở độ tuổi từ 18 đến 30 là 812 người`, `đảng viên là người dân tộc thiểu số
+    chiếm 46,5%`: the subject, what happened to it, and the part it picks out are said first."""
+    if it.predicate or (it.noun and it.noun.lower() not in ("người", "đồng chí", "đ/c", "trường hợp")):
+        return
+    lead = s.m[it.lead_start : it.mt.start]
+    sm = _SUBJECT_BEFORE_RE.search(lead)
+    if sm is None or lx.RATING_RE.search(sm["rest"]):
+        return
+    rest_start = it.lead_start + sm.start("rest")
+    rest = re.sub(r"\s+(?:của|thuộc)\s+.*$", "", sm["rest"])  # `của Đảng bộ Khối ...` names whose, not which part
+    entity = _entity({"member": sm["noun"] in ("đảng viên", "đv"), "cell": sm["noun"] == "chi bộ",
+                      "org": sm["noun"] not in ("đảng viên", "đv", "chi bộ")})  # fmt: skip
+    predicate = None
+    within = re.search(r"\s+trong số\s+(?:đảng viên|đv)(?P<after>.*)$", rest)
+    if within:  # `đảng viên nữ trong số đảng viên mới`: a part of the new members
+        wav = lx.AFTER_VERB_RE.match(within["after"])
+        predicate = lx.AFTER_VERB_KEY[wav["verb"]] if wav else "total"
+        rest = rest[: within.start()]
+    av = lx.AFTER_VERB_RE.match(rest)
+    verb = lx.VERB_RE.search(rest)
+    if av and predicate is None:
+        predicate = lx.AFTER_VERB_KEY[av["verb"]]
+        rest_start += av.end()
+        rest = rest[av.end() :]
+    elif verb and predicate is None:
+        predicate = lx.VERB_KEY[verb["verb"]]
+        rest_start += verb.end()
+        rest = rest[verb.end() :]
+    lead_words = _ATTRIBUTE_LEAD_RE.match(rest.strip())
+    offset = rest_start + (len(rest) - len(rest.lstrip())) + (lead_words.end() if lead_words else 0)
+    category = _clean(s.text[offset : rest_start + len(rest)]) or None
+    if category and category.lower().startswith("ở "):
+        category = category[2:]
+    if predicate is None and category:
+        same = [b for b in s.items if b.metric and b.entity == entity and b.mt.start < it.mt.start and not b.category]
+        # A part of the figure before; else (`tổ chức cơ sở đảng xã, thị trấn chiếm 45,9%`) a share by type.
+        predicate = same[-1].predicate if same else "total"
+    if predicate is None:
+        return
+    it.entity, it.predicate, it.how = entity, predicate, "subject"
+    if category:
+        it.category = category
+
+
+def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
+    """A rating after the number; a rating said first; the verb that governs it; a verb said after
+    it; a new total (`nâng tổng số ... lên`); a total cue; a share of the figure before it; the
+    predicate of the list it continues."""
+    m = s.m
+    lead_from = max(it.lead_start, it.mt.start - GOVERNING_WINDOW)
+    lead = m[lead_from : it.mt.start]
+    bare_lead = lx.QUALIFIER_RE.sub("", lead).rstrip() + " "
+    if it.predicate == "violating" and it.how == "after" and lx.VERB_RE.search(lead):
+        it.predicate = None  # `thi hành kỷ luật 31 đảng viên vi phạm`: the verb before governs
+    if it.predicate and it.how in ("rating", "after"):
+        return
+    # A rating said before the number: `hoàn thành tốt nhiệm vụ chiếm 10,22%`.
+    rating = None
+    for rating in lx.RATING_RE.finditer(lead):
+        pass
+    if rating is not None and re.fullmatch(r"[\"'\s]*(?:trở lên)?(?:\s+(?:của|ở|tại|trong)\s+[^\d;,:]{0,50}?)?\s*(?:,\s*)?"
+                                           r"(?:chiếm|là|đạt|có|:|tỷ lệ|chiếm tỷ lệ|đạt tỷ lệ|=|"
+                                           r"có\s+\d*|tăng từ|giảm từ|từ|tăng|giảm)?\s*"
+                                           r"(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chỉ còn|còn)?\s*",
+                                           lead[rating.end() :]):  # fmt: skip
+        it.predicate, it.how = lx.RATING_KEY[rating["label"]], "rating"
+        return
+    exemplary = None
+    for exemplary in lx.EXEMPLARY_RE.finditer(lead):
+        pass
+    if exemplary is not None and prev is not None and prev.predicate in ("clean_strong", "clean_strong_exemplary"):
+        it.predicate, it.how = "clean_strong_exemplary", "rating"
+        it.entity = it.entity or prev.entity
+        return
+    if it.predicate:  # from the tail (a member population)
+        return
+    raise_total = None
+    for raise_total in lx.RAISE_TOTAL_RE.finditer(lead):
+        pass
+    verb = None
+    for verb in lx.VERB_RE.finditer(lead):
+        pass
+    if raise_total is not None and (verb is None or verb.start() < raise_total.start()):
+        it.predicate, it.how = "total", "raise"
+        return
+    if prev is not None and prev.metric and re.fullmatch(r"\s*(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*",
+                                                          m[max(prev.consumed, prev.mt.end) : it.mt.start]):  # fmt: skip
+        it.predicate, it.entity, it.how = prev.predicate, it.entity or prev.entity, "list"  # `tăng từ 6 ... lên 9`
+        return
+    noun_total = re.search(r"(?:tổng số|số lượng)\s+(?:đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)"
+                           r"(?:\s+(?:của|toàn|trong)\s+[^\d;]{0,30})?\s*(?:là|có|:)?\s*$", bare_lead)  # fmt: skip
+    if noun_total and not (verb is not None and verb.start() > noun_total.start()):
+        it.predicate, it.how = "total", "total"
+        return
+    if verb is not None:
+        key = lx.VERB_KEY[verb["verb"]]
+        it.predicate, it.how = key, "verb"
+        if key == "disciplined":
+            form = None
+            for form in lx.FORM_RE.finditer(lead[verb.start() :]):
+                pass
+            if form is not None and not it.category:
+                it.category = form.group(0)
+        if key == "badge":
+            badge = None
+            for badge in re.finditer(r"\d+\s+năm\s+tuổi\s+đảng", lead[verb.start() :]):
+                pass
+            if badge is not None and not it.category:
+                start = lead_from + verb.start() + badge.start()
+                it.category = _badge_category(s.text[start : start + len(badge.group(0))])
+        if key == "violating" and re.search(r"dấu hiệu\s+vi phạm", lead[max(0, verb.start() - 12) : verb.end()]):
+            it.predicate = "inspected"
+        return
+    if lx.TOTAL_CUE_RE.search(bare_lead.rstrip()) and not it.mt.unit == "percent":
+        it.predicate, it.how = "total", "total"
+        return
+    if prev is not None and prev.metric and it.mt.unit == "percent" and it.entity in (None, prev.entity):
+        between = m[prev.consumed : it.mt.start]
+        if lx.SHARE_CUE_RE.search(" " + between) or re.fullmatch(r"\s*[(,]\s*", between):
+            it.predicate, it.entity, it.how = prev.predicate, prev.entity, "share"
+            it.category = (it.category or _words_before_share(s, prev.consumed, it.mt.start) or prev.category
+                           or (_population_of_share(s, it) if prev.predicate == "total" else None))  # fmt: skip
+            return
+    # A value in brackets after a comparison is that time's value of the figure compared.
+    if prev is not None and prev.metric and it.clause.opener == "(" and it.entity in (None, prev.entity):
+        if re.search(r"so với[^;()]{0,30}$", m[prev.consumed : it.clause.start - 1]):
+            it.predicate, it.entity, it.how = prev.predicate, prev.entity, "list"
+            return
+    if prev is not None and prev.predicate and not prev.skip:
+        between = m[prev.consumed : it.mt.start]
+        if re.fullmatch(r"[\s,;)(]*(?:và|cùng|hoặc|còn|,)?[\s,(]*(?:có\s*)?(?:khoảng|trên|gần|hơn|dưới)?\s*", between) or (
+            it.category and re.fullmatch(r"[\s,;)(]*[^\d;]{0,40}", between)
+        ):
+            if it.entity == prev.entity or it.entity is None or prev.how in ("verb", "after") or prev.predicate == "total":
+                it.predicate, it.how = prev.predicate, "list"
+                it.entity = it.entity or prev.entity
+                return
+
+
+def _words_before_share(s: Sentence, start: int, end: int) -> str | None:
+    """`..., là người dân tộc thiểu số chiếm 78,2%`: the part a share names before its cue."""
+    raw = s.m[start:end]
+    cue = re.search(r"(?:chiếm tỷ lệ|chiếm|đạt tỷ lệ|đạt|bằng|tỷ lệ|là)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$", raw)
+    words = raw[: cue.start()] if cue else ""
+    words = re.sub(r"^[\s,;(]*(?:và\s+)?", "", words)
+    lead = _ATTRIBUTE_LEAD_RE.match(words)
+    if lead:
+        words = words[lead.end() :]
+    words = words.strip(" ,;")
+    if not words or len(words) > 60 or lx.SUBJECT_RE.fullmatch(words) or re.search(r"\d", words):
+        return None
+    offset = s.m.find(words, start, end)
+    return _clean(s.text[offset : offset + len(words)])
+
+
+_POPULATION_SHARE_RE = re.compile(r"\s*(?:tổng số|số)\s+(?P<pop>[^\d;.()]{2,40}?)(?=\s+(?:của|trong|toàn|tại)\s|[;.)]|$)")
+
+
+def _population_of_share(s: Sentence, it: Item) -> str | None:
+    """`28 đảng viên, chiếm 62% tổng số cán bộ, giáo viên`: members as a share of another population."""
+    pm = _POPULATION_SHARE_RE.match(s.m, it.mt.end, s.end)
+    if pm is None or lx.SUBJECT_RE.match(pm["pop"]) or pm["pop"].startswith(("đảng viên", "đv", "chi bộ", "tổ chức")):
+        return None
+    return _clean(s.text[pm.start("pop") : pm.end("pop")])
+
+
+def rule_share_of_previous(s: Sentence, it: Item, prev: Item | None) -> None:
+    """`..., chiếm 28,6%`, `(41,2%)`: a percent right after a figure restates it as a share."""
+    if it.predicate or prev is None or not prev.metric or it.mt.unit != "percent" or prev.mt.unit != "count":
+        return
+    if it.entity not in (None, prev.entity):
+        return
+    between = s.m[prev.consumed : it.mt.start]
+    if lx.SHARE_CUE_RE.search(" " + between) or re.fullmatch(r"\s*[(,]\s*", between):
+        it.predicate, it.entity, it.how = prev.predicate, prev.entity, "share"
+        it.category = (it.category or _words_before_share(s, prev.consumed, it.mt.start) or prev.category
+                       or (_population_of_share(s, it) if prev.predicate == "total" else None))  # fmt: skip
+
+
+def rule_defaults(s: Sentence, it: Item, prev: Item | None) -> None:
+    """Admissions and badges are of members; a percent of a rating with no noun is of its subject."""
+    if it.predicate in ("new", "badge") and it.entity is None:
+        it.entity = MEMBERS
+    if it.entity == CELLS and it.predicate in ("inspected", "disciplined", "violating"):
+        # A cell inspected or disciplined is an organization so treated, of the kind `chi bộ`.
+        it.entity = ORGS
+        it.category = it.category if it.category and it.category != "chi bộ" else _clean(it.noun or "chi bộ")
+        if it.category and it.category.lower() == "chi bộ" and it.noun:
+            it.category = it.noun
+
+
+RULES: tuple[Callable[[Sentence, Item, Item | None], None], ...] = (
+    rule_not_a_count,
+    rule_entity,
+    rule_subject_before,
+    rule_predicate,
+    rule_share_of_previous,
+    rule_defaults,
+)
+
+
+# --- breakdowns -------------------------------------------------------------------------------------
+
+_LEAD_CATEGORY_STRIP_RE = re.compile(
+    r"^(?:(?:trong đó|trong số đó|trong số này|gồm|bao gồm|cụ thể|riêng|về hình thức|về cơ cấu|còn|có|là|với|và)[\s,:]*)+"
+)
+_LEAD_CATEGORY_TAIL_RE = re.compile(r"(?:\s+(?:có|là|với|gồm|đạt|chiếm))+\s*$")
+
+
+@dataclass
+class _Whole:
+    """A whole named without a number of its own (`Trong số đảng viên mới, ...`)."""
+
+    entity: str
+    predicate: str
+    category: str | None = None
+    part_of: None = None
+
+    @property
+    def metric(self) -> str | None:
+        return metric_for(self.entity, self.predicate)
+
+
+_WHOLE_PHRASE_RE = re.compile(r"\s*(?:\d[\d.,]*\s+)?(?P<noun>đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)(?!\w)")
+
+
+def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
+    """A number after `trong đó`, `gồm` or a parenthesis, of the same kind as the whole before it, is
+    a part of that whole: it takes the whole's metric when it has none of its own, and names its part
+    in `category`; a part that names none is no figure of its own. `Trong đó` opening a sentence
+    breaks down the sentence before; `Trong số đảng viên mới, ...` names its whole."""
+    last_part: Item | None = None
+    for i, it in enumerate(items):
+        if it.skip or it.how == "share":
+            continue
+        cue = _breakdown_before(s, it, items[:i], para)
+        if cue is None:
+            continue
+        if re.search(r"trong (?:tổng )?số\s*$", s.m[max(s.start, cue - 14) : cue]) and not s.m[cue : it.mt.start].strip():
+            continue  # `Trong số 132 đảng viên mới, ...`: the whole itself, said again
+        whole = _whole_for(it, items[:i], cue) or _named_whole(s, cue, it) or _whole_for(it, para.prev_items, s.end)
+        if whole is None or whole is it:
+            continue
+        if it.how == "verb" and it.predicate == "violating" and whole.predicate == "disciplined":
+            it.predicate, it.how = None, ""  # `trong đó vi phạm chính sách dân số 12 đảng viên`: the reason
+        if it.predicate is None or it.how in ("list", "total") and whole.predicate != "total":
+            if it.how != "list" or it.entity == whole.entity:
+                it.predicate, it.how = whole.predicate, "part"
+                it.entity = it.entity or whole.entity
+        if it.metric != whole.metric:
+            if it.metric and it.entity == whole.entity and whole.category and not it.category:
+                it.category = whole.category  # `264 chi bộ trực thuộc đảng ủy cơ sở ..., trong đó 57 chi bộ ... tiêu biểu`
+            continue
+        it.part_of = whole
+        lead_category = None if it.category or it.attribute else _lead_category(s, it, cue)
+        category = it.category or it.attribute or lead_category
+        if category is None and last_part is not None and last_part.category and getattr(last_part, "lead_named", False):
+            if re.fullmatch(r"[\s,]*(?:và)?\s*", s.m[last_part.consumed : it.mt.start]):
+                category = last_part.category  # `Ban Thường vụ kiểm tra 38 tổ chức đảng, 96 đảng viên`
+                lead_category = category
+        if category is None and whole.category and whole.category != it.category:
+            category = None
+        if category is None:
+            it.skip = "a part that names no category"
+        else:
+            it.category = category
+            it.lead_named = lead_category is not None  # type: ignore[attr-defined]
+            last_part = it
+
+
+def _named_whole(s: Sentence, cue_end: int, it: Item) -> Item | _Whole | None:
+    """The whole right after `Trong số`: a number of its own, or a noun and what happened to it."""
+    cue_text = s.m[max(s.start, cue_end - 12) : cue_end]
+    if not cue_text.endswith("trong số"):
+        return None
+    following = [b for b in s.items if b.mt.start >= cue_end and b.mt.start - cue_end <= 2 and b.metric]
+    if following and following[0] is not it:
+        return following[0]
+    wm = _WHOLE_PHRASE_RE.match(s.m, cue_end)
+    if wm is None:
+        return None
+    entity = MEMBERS if wm["noun"] in ("đảng viên", "đv") else CELLS if wm["noun"] == "chi bộ" else ORGS
+    av = lx.AFTER_VERB_RE.match(s.m, wm.end())
+    return _Whole(entity, lx.AFTER_VERB_KEY[av["verb"]] if av else "total")
+
+
+def _breakdown_before(s: Sentence, it: Item, before: list[Item], para: Paragraph) -> int | None:
+    """Where the breakdown that holds this number begins (the latest cue's end), or None. A cue inside
+    parentheses holds only what is inside them."""
+    for cue_start, cue_end in reversed(s.breakdowns):
+        if cue_end > it.mt.start:
+            continue
+        cue_clause = s.clause_at(cue_end - 1 if cue_end > cue_start + 1 else cue_end)
+        if cue_clause.depth > it.clause.depth or (cue_clause.depth and _closed_between(s, cue_end, it.mt.start)):
+            continue
+        if s.m[cue_start:cue_end] == "(" and not any(
+            b.metric and b.mt.start < cue_start and not s.m[max(b.consumed, b.mt.end) : cue_start].strip(" ,")
+            for b in before
+        ):
+            continue  # a parenthesis breaks down only the figure right before it
+        opens_sentence = not s.m[s.start : cue_start].strip(" ,")
+        if (any(b.mt.start < cue_start and b.metric for b in before) or s.m[cue_start:cue_end].startswith("trong số")
+                or (opens_sentence and para.prev_items)):  # fmt: skip
+            return cue_end
+    return None
+
+
+def _closed_between(s: Sentence, a: int, b: int) -> bool:
+    depth = 0
+    for ch in s.m[a:b]:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return True
+    return False
+
+
+def _whole_for(it: Item, before: list[Item], cue_end: int) -> Item | None:
+    for b in reversed(before):
+        if b.mt.start >= cue_end or not b.metric or b.part_of is not None or b is it:
+            continue
+        same = b.entity == it.entity or it.entity is None or (it.entity == ORGS and b.entity == ORGS)
+        if same:
+            return b
+    return None
+
+
+def _lead_category(s: Sentence, it: Item, cue_end: int) -> str | None:
+    """`30 năm tuổi Đảng có 54 đồng chí`, `khiển trách 11`, `cấp huyện 1.206 lượt`: the part named before its number."""
+    start = max(cue_end, it.lead_start)
+    raw = s.m[start : it.mt.start]
+    verb = lx.VERB_RE.search(raw)
+    if verb is not None and lx.VERB_KEY[verb["verb"]] == it.predicate and verb.start() > 0:
+        raw = re.sub(r"(?:\s+(?:trực tiếp|đã|cũng|đồng thời|tiến hành|tổ chức))+\s*$", "", raw[: verb.start()])
+    stripped = _LEAD_CATEGORY_STRIP_RE.sub("", raw.strip(" ,;:()"))
+    stripped = _LEAD_CATEGORY_TAIL_RE.sub("", lx.QUALIFIER_RE.sub("", stripped)).strip(" ,;:")
+    if not stripped or len(stripped) > 60 or lx.RATING_RE.search(stripped) or re.search(r"\d", stripped):
+        return None
+    if lx.SUBJECT_RE.fullmatch(stripped) and verb is None:
+        return None
+    offset = s.m.find(stripped, start, it.mt.start)
+    text = s.text[offset : offset + len(stripped)] if offset >= 0 else stripped
+    if re.fullmatch(r"\d+\s+năm\s+tuổi\s+đảng", stripped):
+        return _badge_category(text)
+    return _clean(text)
+
+
+# --- 4. attributes ----------------------------------------------------------------------------------
+
+
+def qualifier_of(s: Sentence, it: Item) -> str:
+    lead = s.m[max(s.start, it.mt.start - 24) : it.mt.start]
+    qm = lx.QUALIFIER_RE.search(lead)
+    if qm and not re.search(r"(?:so với|trên tổng số|tổng số)\s*$", lead[: qm.start()]):
+        return lx.QUALIFIER_KEY[qm["q"]]
+    if it.or_more:
+        return "over"
+    return "exact"
+
+
+def is_target(s: Sentence, it: Item) -> bool:
+    """A goal, not a result: a goal word earlier in the clause, or heading the sentence's list."""
+    start = it.clause.start
+    if lx.TARGET_RE.search(s.m, start, it.mt.start):
+        return True
+    head = s.clauses[0]
+    if head is not it.clause and lx.TARGET_RE.search(s.m, head.start, head.end):
+        own = s.m[it.clause.start : it.mt.start]
+        return not lx.VERB_RE.search(own) or head.end <= s.start + 1 or s.m[head.end : head.end + 1] == ":"
+    return False
+
+
+def year_of(s: Sentence, it: Item, para: Paragraph) -> tuple[int | None, str | None]:
+    """The year (or period) the number describes."""
+    if it.attached_year is not None:
+        return it.attached_year, None
+    period = None
+    for a, _, p in s.periods:
+        if a < it.mt.start:
+            period = p
+    before = [t for t in s.marks if t.pos < it.mt.start and not t.comparison]
+    # A value in brackets right after a comparison is that year's: `so với năm 2019 (1.564 tổ chức)`.
+    comparison = [t for t in s.marks if t.comparison and t.end <= it.mt.start]
+    if comparison and it.clause.opener == "(" and comparison[-1].end >= it.clause.start - 3:
+        return comparison[-1].year, None
+    if before:
+        last = before[-1]
+        if period and any(a > last.pos for a, _, _ in s.periods if a < it.mt.start):
+            return None, period
+        return last.year, None if last.year is not None else period
+    if period:
+        return None, period
+    after = [t for t in s.marks if it.mt.end <= t.pos < it.clause.end and not t.comparison and t.year]
+    if after:
+        return after[0].year, None
+    if para.period and para.year is None:
+        return None, para.period
+    return para.year, None
+
+
+def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
+    """The organization the number belongs to: a unit named in the sentence before it (or right after
+    it: `... thuộc Đảng bộ huyện X`), a level phrase, a class of bodies (none), or the paragraph's."""
+    m = s.m
+    after = re.match(r"\s*(?:thuộc|của|trong|tại|ở)\s+", m[it.consumed : it.consumed + 12])
+    if after:
+        for org in s.orgs:
+            if org.start == it.consumed + after.end() and org.kind in ("named", "bare") and not org.depth:
+                return org.name
+    candidates: list[tuple[int, str, Org | None]] = []
+    for org in s.orgs:
+        if org.end <= it.mt.start and not org.depth and org.kind != "issuer" and it.clause.depth >= org.depth:
+            candidates.append((org.start, "org", org))
+    for scope in s.scopes:
+        if scope.end <= it.mt.start:
+            candidates.append((scope.start, "scope", scope))
+    if not candidates:
+        for org in s.orgs:  # `... cho 15 đồng chí thuộc Đảng bộ huyện X`: named once, at the end
+            if org.start > it.mt.start and org.kind == "named" and re.search(r"(?:thuộc|của)\s+$", m[max(0, org.start - 8) : org.start]):
+                return org.name
+        return para.org.name if para.org else None
+    # A class of bodies (`cấp ủy các cấp`) names no unit: the unit is the one named or carried.
+    _, kind, org = max(candidates, key=lambda c: c[0])
+    if kind == "scope":
+        named = [o for o in s.orgs if o.end <= org.start and not o.depth and o.kind in ("named", "bare")]
+        carried = named[-1] if named else para.org
+        if named and _is_source(s, named[-1]):
+            carried = None
+        if carried is not None and (org.level is None or carried.level == org.level):
+            return carried.name
+        return org.name or None
+    if org.kind == "unnamed":
+        named = [o for o in s.orgs if o.end <= org.start and not o.depth and o.kind in ("named", "bare")]
+        referent = named[-1] if named else para.org
+        if referent is not None and referent.level == org.level:
+            return referent.name
+        if org.name.split()[0].lower() in ("huyện", "tỉnh", "thành", "thị", "quận"):  # a committee named by level only
+            others = [c for c in candidates if c[2] is not org and c[1] == "org" and c[2].kind != "unnamed"]
+            if others:
+                return max(others, key=lambda c: c[0])[2].name
+            return referent.name if referent is not None else None
+    return org.name
+
+
+def _is_source(s: Sentence, org: Org) -> bool:
+    before = s.m[max(s.start, org.start - 30) : org.start]
+    after = s.m[org.end : org.end + 20]
+    return bool(re.search(r"(?:theo|của|tin từ|số liệu của|báo cáo của)\s+(?:[\w\s]{0,25})$", before)) or after.lstrip(" ,").startswith("cho biết")
+
+
+# --- the reader -------------------------------------------------------------------------------------
+
+
+def extract_figures(
+    text: str, published: str | None = None, *, bounds: Bounds | None = None, hits: list[dict] | None = None
+) -> list[Figure]:
+    """Every party-building figure of an article body (NFC text, paragraphs split by blank lines).
+
+    `published` (ISO date) is accepted for context; a figure's year is only ever one the text states.
+    Each bound of `bounds` that was reached is appended to `hits` (name, observed, allowed).
+    """
+    bounds = bounds or Bounds()
+    cut: list[int] = []
+    text = unicodedata.normalize("NFC", text or "")
+    m = match_form(text)
+    figures: list[Figure] = []
+    numbers_read = 0
+    for p_start, p_end in paragraphs(text):
+        if numbers_read > bounds.numbers:
+            break
+        para = Paragraph()
+        for s_start, s_end in sentences(text, p_start, p_end, bounds.sentence_chars, cut):
+            if numbers_read > bounds.numbers:
+                break
+            found, read = read_sentence(text, m, s_start, s_end, para)
+            figures += found
+            numbers_read += read
+    figures = _one_row_each(sorted(figures, key=lambda f: f.start))
+    if hits is not None:
+        if cut:
+            hits.append({"name": "sentence_chars", "observed": max(cut), "allowed": bounds.sentence_chars})
+        if numbers_read > bounds.numbers:  # reading stopped there: at least this many
+            hits.append({"name": "numbers", "observed": numbers_read, "allowed": bounds.numbers})
+        if len(figures) > bounds.figures:
+            hits.append({"name": "figures", "observed": len(figures), "allowed": bounds.figures})
+    return figures[: bounds.figures]
+
+
+_MAY_HOLD_FIGURE_RE = re.compile(
+    r"\d|không có|không\s|chưa|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười)\s+(?:đảng viên|đv|chi bộ"
+    r"|tổ chức|tccsđ|đảng bộ|cơ sở|quần chúng|đồng chí|người)(?!\w)"
+)
+
+
+def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> tuple[list[Figure], int]:
+    """The figures of one sentence; updates what the paragraph carries. Returns (figures, numbers read)."""
+    cls = clauses(m, start, end)
+    s = Sentence(text, m, start, end, cls, [], [], [], [], [], [])
+    s.orgs = find_organizations(text, m, start, end, lambda pos: s.clause_at(pos).depth)
+    if not _MAY_HOLD_FIGURE_RE.search(m, start, end):
+        _carry(s, para, [])
+        return [], 0
+    s.scopes = find_scopes(m, start, end)
+    s.classes = body_classes(m, start, end)
+    s.marks = time_marks(m, start, end)
+    s.periods = periods(m, start, end)
+    s.breakdowns = [(b.start(), b.end()) for b in lx.BREAKDOWN_RE.finditer(m, start, end)]
+    s.breakdowns += [(c.start - 1, c.start) for c in cls if c.opener == "("]
+    s.breakdowns.sort()
+    mentions = find_mentions(m, start, end, lambda pos: lx.NOUN_RE.match(m, pos, min(end, pos + 40)) is not None)
+    items = s.items = [Item(mt, s.clause_at(mt.start)) for mt in mentions]
+    s.topic = _topic(s)
+    for i, it in enumerate(items):
+        limit = min(it.clause.end, items[i + 1].mt.start if i + 1 < len(items) else end)
+        read_tail(s, it, limit)
+    _in_total_of(s, items)
+    prev: Item | None = None  # the last number that became a figure
+    before: Item | None = None  # the last number
+    for it in items:
+        boundary = max(before.consumed, before.mt.end) if before is not None else start
+        it.lead_start = max(boundary, start) if it.clause.opener == "(" else max(it.clause.start, boundary)
+        if before is not None and before.consumed > it.mt.start:
+            it.skip = "inside the previous figure's phrase"
+            continue
+        before = it
+        for rule in RULES:
+            rule(s, it, prev)
+            if it.skip:
+                break
+        if it.metric:
+            prev = it
+    _continue_lists_backwards(s, items)
+    resolve_breakdowns(s, items, para)
+    for a, b in zip(items, items[1:], strict=False):
+        if b.how == "share" and not b.category and a.category and a.metric == b.metric:
+            b.category = a.category
+    _cross_sentence(s, items, para)
+    if s.topic:
+        entity, kind = s.topic
+        for it in items:
+            if it.metric and it.entity == entity and not it.category and kind:
+                it.category = kind
+    figures = []
+    for it in items:
+        if it.metric:
+            figures.append(_figure(s, it, para))
+            total = _ratio_total(s, it, para)
+            if total is not None:
+                figures.append(total)
+    figures += _zero_figures(s, para)
+    _carry(s, para, items)
+    return figures, len(items)
+
+
+def _in_total_of(s: Sentence, items: list[Item]) -> None:
+    """`49 trong tổng số 56 TCCSĐ được xếp loại ...`: X of the whole Y. What is said after Y's noun
+    (a rating, `được đánh giá`) is said of X; Y is the whole, a total unless a verb says otherwise."""
+    for x, y in zip(items, items[1:], strict=False):
+        if not re.fullmatch(r"[\s,]*(?:trong|trên)\s+tổng số\s*", s.m[x.consumed : y.mt.start]):
+            continue
+        x.mt.of_total, x.total_given = y.mt.value, True
+        x.entity = x.entity or y.entity
+        if y.how == "rating":
+            x.predicate, x.how = y.predicate, "rating"
+            y.predicate, y.how = None, ""
+        if lx.NOT_AFTER_RE.match(s.m, y.consumed):
+            x.skip = "the members or organizations evaluated, not a figure"
+            y.consumed = lx.NOT_AFTER_RE.match(s.m, y.consumed).end()
+
+
+_TOPIC_RE = re.compile(
+    r"(?:[^,;:]{0,40},\s*)?(?:ở|đối với|về|với|riêng|tại|trong)\s+(?:các\s+|số\s+|tổng số\s+)?"
+    r"(?P<noun>chi bộ|đảng viên|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)(?P<rest>[^,;:\d]{0,60}),"
+)
+
+
+def _topic(s: Sentence) -> tuple[str, str] | None:
+    """`Ở các chi bộ trực thuộc đảng ủy cơ sở, ...`: the figures of the sentence are of that kind."""
+    tm = _TOPIC_RE.match(s.m, s.start, s.end)
+    if tm is None:
+        return None
+    entity = CELLS if tm["noun"] == "chi bộ" else MEMBERS if tm["noun"] == "đảng viên" else ORGS
+    kind = _clean(s.text[tm.start("rest") : tm.end("rest")])
+    if kind.lower() in ("", "trực thuộc"):
+        return entity, ""
+    return entity, kind
+
+
+def _continue_lists_backwards(s: Sentence, items: list[Item]) -> None:
+    """`kết luận 1 tổ chức đảng và 5 đảng viên có vi phạm`: a verb said after the last item of a list
+    tells what the earlier ones are, when they have nothing of their own."""
+    for a, b in reversed(list(zip(items, items[1:], strict=False))):
+        weak = a.how == "total" and b.how in ("after", "rating") and re.fullmatch(r"\s*và\s*", s.m[a.consumed : b.mt.start])
+        if (a.predicate is None or weak) and not a.skip and a.entity and b.how in ("after", "rating", "list") and b.predicate:
+            if re.fullmatch(r"\s*(?:,|và)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*", s.m[a.consumed : b.mt.start]):
+                a.predicate, a.how = b.predicate, "list"
+
+
+def _cross_sentence(s: Sentence, items: list[Item], para: Paragraph) -> None:
+    """A list that continues in the next sentence (`Về hình thức, khiển trách 19, cảnh cáo 8`) takes
+    the entity of the last figure said with its verb."""
+    for it in items:
+        if not it.skip and it.predicate and it.entity is None and it.predicate in para.last:
+            it.entity = para.last[it.predicate].entity
+            if it.predicate == "disciplined" and not it.category:
+                form = lx.FORM_RE.search(s.m, it.lead_start, it.mt.start)
+                it.category = form.group(0) if form else None
+
+
+def _figure(s: Sentence, it: Item, para: Paragraph) -> Figure:
+    year, period = year_of(s, it, para)
+    mt = it.mt
+    return Figure(
+        metric=it.metric,
+        value=as_number(mt.value),
+        unit=mt.unit,
+        of_total=as_number(mt.of_total) if mt.of_total is not None else None,
+        kind="target" if is_target(s, it) else "actual",
+        qualifier=qualifier_of(s, it),
+        year=year,
+        period=period,
+        organization=org_of(s, it, para),
+        category=it.category,
+        start=mt.start,
+        end=mt.end,
+        sentence_start=_strip_start(s),
+        sentence_end=_strip_end(s),
+        value_max=as_number(mt.value_max) if mt.value_max is not None else None,
+    )
+
+
+def _ratio_total(s: Sentence, it: Item, para: Paragraph) -> Figure | None:
+    """`19/23 tổ chức cơ sở đảng ...`, `49 trong tổng số 56 TCCSĐ`: the whole Y is a total of its own."""
+    mt = it.mt
+    total = mt.of_total
+    if total is None or it.total_given or it.predicate == "total" or it.category or it.entity is None:
+        return None
+    metric = metric_for(it.entity, "total")
+    fig = _figure(s, it, para)
+    fig.metric, fig.value, fig.of_total, fig.unit, fig.value_max = metric, as_number(total), None, "count", None
+    fig.qualifier = "exact"
+    return fig
+
+
+def _zero_figures(s: Sentence, para: Paragraph) -> list[Figure]:
+    found = []
+    for zm in lx.ZERO_RE.finditer(s.m, s.start, s.end):
+        entity = _entity(zm.groupdict())
+        if zm["weak"]:
+            metric = metric_for(entity, "weak")
+        elif zm["notdone"]:
+            metric = metric_for(entity, "not_completed")
+        elif zm["disciplined"]:
+            metric = metric_for(entity, "disciplined")
+        else:
+            metric = metric_for(entity, "violating")
+        if not metric:
+            continue
+        mt = Mention(zm.start(), zm.end(), 0)
+        it = Item(mt, s.clause_at(zm.start()), entity=entity, consumed=zm.end(), lead_start=s.clause_at(zm.start()).start)
+        fig = _figure(s, it, para)
+        fig.metric = metric
+        found.append(fig)
+    return found
+
+
+def _carry(s: Sentence, para: Paragraph, items: list[Item]) -> None:
+    """What the next sentence of the paragraph inherits: its unit, its year, its last figures."""
+    named = [o for o in s.orgs if not o.depth and o.kind in ("named", "bare", "unnamed") and o.name.split()[0][0].isupper()]
+    if named and not (named[-1].kind == "unnamed" and para.org is not None and para.org.level == named[-1].level):
+        para.org = named[-1]
+    topical = [t for t in s.marks if not t.comparison]
+    if topical:
+        para.year = topical[-1].year
+        if topical[-1].year is None:
+            para.period = None
+    if s.periods and (not topical or s.periods[-1][0] > topical[-1].pos):
+        para.period, para.year = s.periods[-1][2], None
+    for it in items:
+        if it.metric and it.predicate:
+            para.last[it.predicate] = it
+    para.prev_items = [it for it in items if it.metric]
+
+
+def _strip_start(s: Sentence) -> int:
+    start = s.start
+    while start < s.end and s.text[start].isspace():
+        start += 1
+    return start
+
+
+def _strip_end(s: Sentence) -> int:
+    end = s.end
+    while end > s.start and s.text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _one_row_each(figures: list[Figure]) -> list[Figure]:
+    """A figure said twice with the same meaning is one row, read from its first mention."""
+    seen: set[tuple] = set()
+    out = []
+    for f in figures:
+        key = f.meaning()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out

@@ -1,0 +1,81 @@
+"""When a number is: years from `năm 2020`, dates, months and quarters; periods; years of
+comparison (never a figure's year); and the words that stop a year from carrying on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_Y = r"(?:19|20)\d{2}"
+YEAR_RES = (
+    re.compile(rf"(?<!\w)năm\s+(?P<year>{_Y})(?!\s*[-–]\s*\d)(?!\d)"),
+    re.compile(rf"(?<![\w/.-])\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*(?P<year>{_Y})(?!\d)"),  # 30/6/2021, 15-8-2022
+    re.compile(rf"(?<!\w)tháng\s+\d{{1,2}}\s*(?:[-/.]|năm)\s*(?P<year>{_Y})(?!\d)"),  # tháng 9/2022, tháng 3 - 2017
+    re.compile(rf"(?<!\w)quý\s+(?:[ivx]+|\d)\s*[/-]\s*(?:năm\s+)?(?P<year>{_Y})(?!\d)"),  # quý I/2013
+    re.compile(rf"(?<!\w)quý\s+(?:[ivx]+|\d)\s+năm\s+(?P<year>{_Y})(?!\d)"),
+)
+PERIOD_RE = re.compile(
+    rf"(?<!\w)(?:nhiệm kỳ|giai đoạn|thời kỳ|từ năm|năm học|từ)\s*\(?\s*(?P<a>{_Y})\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>{_Y})(?!\d)"
+)
+# A year after these is what a figure is compared with, not when it is.
+COMPARISON_RE = re.compile(
+    r"(?:so với|so|hơn|nhiều hơn|ít hơn|tăng so với|giảm so với|cùng kỳ|so với cùng kỳ)\s+(?:với\s+)?"
+    r"(?:cùng kỳ\s+)?(?:cuối\s+|đầu\s+|hết\s+)?(?:năm\s+)?$"
+)
+# Years that are no figure's: birth years, anniversaries' first dates, a founding long ago.
+NOT_A_TIME_RE = re.compile(r"(?:sinh năm|sinh ngày|\(sn|sn|thành lập năm)\s*$")
+# After these a year no longer carries: the statement is of every year, or of now.
+RESET_RE = re.compile(
+    r"(?<!\w)(?:hàng năm|hằng năm|những năm|các năm|mỗi năm|từng năm|hiện nay|hiện có|hiện|đến nay|tính đến nay"
+    r"|đến thời điểm này|nhiệm kỳ|giai đoạn)(?!\w)"
+)
+
+
+# An anniversary names the year it is held: `kỷ niệm 94 năm Ngày thành lập Đảng` → 1930 + 94.
+ANNIVERSARY_RE = re.compile(
+    r"(?<!\w)(?P<n>\d{1,3})\s+năm\s+(?:ngày\s+)?(?:(?P<party>thành lập đảng)|(?P<ho>sinh (?:chủ tịch |bác )?hồ chí minh)"
+    r"|(?P<nation>cách mạng tháng tám|quốc khánh))"
+)
+_FOUNDED = {"party": 1930, "ho": 1890, "nation": 1945}
+
+
+@dataclass
+class TimeMark:
+    pos: int
+    end: int
+    year: int | None  # None: a mark that says "no single year" (hằng năm, hiện nay, nhiệm kỳ)
+    comparison: bool = False  # "so với năm 2022": a reference point, not the time being told about
+
+
+def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
+    marks: list[TimeMark] = []
+    taken: list[tuple[int, int]] = []
+    for pm in PERIOD_RE.finditer(m, start, end):
+        taken.append((pm.start(), pm.end()))
+    for regex in YEAR_RES:
+        for ym in regex.finditer(m, start, end):
+            if any(a <= ym.start("year") < b for a, b in taken):
+                continue
+            before = m[max(start, ym.start() - 30) : ym.start()]
+            if NOT_A_TIME_RE.search(before):
+                continue
+            taken.append((ym.start(), ym.end()))
+            marks.append(TimeMark(ym.start(), ym.end(), int(ym["year"]), comparison=bool(COMPARISON_RE.search(before))))
+    for am in ANNIVERSARY_RE.finditer(m, start, end):
+        base = next(_FOUNDED[k] for k in _FOUNDED if am[k])
+        if not any(a <= am.start() < b for a, b in taken) and not any(t.year and t.pos > am.start() for t in marks):
+            marks.append(TimeMark(am.start(), am.end(), base + int(am["n"])))
+    for rm in RESET_RE.finditer(m, start, end):
+        if not any(a <= rm.start() < b for a, b in taken):
+            marks.append(TimeMark(rm.start(), rm.end(), None))
+    return sorted(marks, key=lambda t: t.pos)
+
+
+_CONGRESS_RE = re.compile(r"(?:đại hội|lần thứ [ivxlc]+|khóa [ivxlc]+)[^;.]{0,40}?[,\s]*$")
+
+
+def periods(m: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Spans a figure may describe; a congress's own term (`Đại hội ... lần thứ XXIV, nhiệm kỳ
+    2020 - 2025`) names the congress, not what its figures describe."""
+    return [(pm.start(), pm.end(), f"{pm['a']}-{pm['b']}") for pm in PERIOD_RE.finditer(m, start, end)
+            if not _CONGRESS_RE.search(m, max(start, pm.start() - 60), pm.start())]  # fmt: skip
