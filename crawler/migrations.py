@@ -162,3 +162,34 @@ def limits(db: Database) -> None:
         pk="id", foreign_keys=[("run_id", "crawl_runs", "id")],
     )  # fmt: skip
     db["limits"].create_index(["run_id"])
+
+
+@step("0005_figures_spec_v2")
+def figures_spec_v2(db: Database) -> None:
+    """Figure spec version 2: the upper end of a range (`value_max`); numbers stored with NUMERIC
+    affinity, so a count is an integer (5322, never 5322.0); and `metric` naming a row of `metrics`,
+    the registry's keys with their labels (Datasette shows the label in place of the key)."""
+    db.execute(
+        "create table if not exists metrics (key text primary key, entity text, label_vi text, label_en text,"
+        " description text, is_total integer)"
+    )
+    from crawler.storage import sync_metrics  # the rows are derived from the code's registry
+
+    sync_metrics(db)
+    db.execute(
+        """create table figures_v2 (
+            id integer primary key, article_id text not null references articles(id),
+            metric text references metrics(key), value numeric, value_max numeric, unit text, of_total numeric,
+            kind text, qualifier text, year integer, period text, organization text, category text,
+            start integer, [end] integer, sentence_start integer, sentence_end integer)"""
+    )
+    db.execute(
+        """insert into figures_v2 (id, article_id, metric, value, unit, of_total, kind, qualifier, year, period,
+                                   organization, category, start, [end], sentence_start, sentence_end)
+           select id, article_id, metric, value, unit, of_total, kind, qualifier, year, period, organization,
+                  category, start, [end], sentence_start, sentence_end from figures"""
+    )
+    db.execute("drop table figures")
+    db.execute("alter table figures_v2 rename to figures")
+    for column in ("article_id", "metric", "organization", "year"):
+        db.execute(f"create index if not exists idx_figures_{column} on figures ({column})")

@@ -41,6 +41,8 @@ def place_name(org: str | None) -> str | None:
 
 def _attr(figure: dict, name: str):
     value = figure.get(name)
+    if name == "value_max" and value is not None:
+        return float(value)
     if name == "organization":
         return place_name(value)
     if name == "of_total" and value is not None:
@@ -64,6 +66,9 @@ class Score:
     docs_expected: int = 0
     docs_found: int = 0
     docs_matched: int = 0
+    # Texts with no figure at all (money, households, votes, classes ...): any figure found there is wrong.
+    no_figure_texts: int = 0
+    figures_in_no_figure_texts: int = 0
     misses: list[dict] = field(default_factory=list)
     extras: list[dict] = field(default_factory=list)
     attribute_errors: list[dict] = field(default_factory=list)
@@ -104,10 +109,15 @@ class Score:
             "documents_found": self.docs_found,
             "documents_matched": self.docs_matched,
             "documents_f1": round(self.documents_f1, 4),
+            "no_figure_texts": self.no_figure_texts,
+            "figures_in_no_figure_texts": self.figures_in_no_figure_texts,
         }
 
 
 def score_article(score: Score, article_id: str, expected: list[dict], found: list[dict]) -> None:
+    if not expected:
+        score.no_figure_texts += 1
+        score.figures_in_no_figure_texts += len(found)
     score.expected += len(expected)
     score.found += len(found)
     unmatched = list(range(len(found)))

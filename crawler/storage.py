@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from crawler.figures.metrics import METRICS
 from crawler.items import ARTICLE_FIELDS
 from crawler.migrations import MIGRATIONS, NAMES
 from crawler.processes import is_alive, process_started
@@ -46,9 +47,12 @@ VERSION_COLUMNS: dict[str, type] = {
     **{k: v for k, v in ARTICLE_COLUMNS.items() if k not in ("id", "first_seen_at")},
 }
 FIGURE_COLUMNS: dict[str, type] = {
-    "id": int, "article_id": str, "metric": str, "value": float, "unit": str, "of_total": float, "kind": str,
-    "qualifier": str, "year": int, "period": str, "organization": str, "category": str, "start": int, "end": int,
-    "sentence_start": int, "sentence_end": int,
+    "id": int, "article_id": str, "metric": str, "value": float, "value_max": float, "unit": str, "of_total": float,
+    "kind": str, "qualifier": str, "year": int, "period": str, "organization": str, "category": str, "start": int,
+    "end": int, "sentence_start": int, "sentence_end": int,
+}  # fmt: skip
+METRIC_COLUMNS: dict[str, type] = {
+    "key": str, "entity": str, "label_vi": str, "label_en": str, "description": str, "is_total": int,
 }  # fmt: skip
 DOCUMENT_COLUMNS: dict[str, type] = {
     "id": int, "article_id": str, "kind": str, "number": str, "issuer": str, "date": str,
@@ -70,29 +74,36 @@ TAG_SEPARATOR = ", "
 # objects: `migrate` creates them anew after the steps, and whenever their text here changed.
 VIEWS = {
     "figures_with_articles": """
-        select f.id, f.metric, f.value, f.unit, f.of_total, f.kind, f.qualifier, f.year, f.period,
-               f.organization, f.category,
+        select f.id, f.metric, m.label_vi as metric_label, f.value, f.value_max, f.unit, f.of_total, f.kind,
+               f.qualifier, f.year, f.period, f.organization, f.category,
                substr(a.body, f.sentence_start + 1, f.sentence_end - f.sentence_start) as sentence,
                a.id as article_id, a.title as article_title, substr(a.published_at, 1, 10) as published, a.url
-        from figures f join articles a on a.id = f.article_id""",
+        from figures f join articles a on a.id = f.article_id left join metrics m on m.key = f.metric""",
+    # Whole figures only: a breakdown (a category) is a part, never drawn or summed as a total.
     "organization_timeline": """
-        select f.organization, f.metric, f.unit,
+        select f.organization, f.metric, m.label_vi as metric_label, f.unit,
                coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) as year,
-               f.year is null as year_from_article_date, f.value, f.of_total, f.qualifier, f.kind,
+               f.year is null as year_from_article_date, f.value, f.value_max, f.of_total, f.qualifier, f.kind,
                a.title as article_title, substr(a.published_at, 1, 10) as published, a.id as article_id
-        from figures f join articles a on a.id = f.article_id
-        where f.organization is not null""",
+        from figures f join articles a on a.id = f.article_id left join metrics m on m.key = f.metric
+        where f.organization is not null and f.category is null""",
+    "figure_breakdowns": """
+        select f.organization, f.metric, m.label_vi as metric_label, f.category, f.unit,
+               coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) as year, f.value, f.value_max,
+               f.kind, a.title as article_title, substr(a.published_at, 1, 10) as published, a.id as article_id
+        from figures f join articles a on a.id = f.article_id left join metrics m on m.key = f.metric
+        where f.category is not null""",
     "latest_totals": """
-        select organization, metric, value, year, published, article_title, article_id from (
-            select f.organization, f.metric, f.value,
+        select organization, metric, metric_label, value, year, published, article_title, article_id from (
+            select f.organization, f.metric, m.label_vi as metric_label, f.value,
                    coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) as year,
                    substr(a.published_at, 1, 10) as published, a.title as article_title, a.id as article_id,
                    row_number() over (partition by f.organization, f.metric
                                       order by coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) desc,
                                                a.published_at desc) as rank
-            from figures f join articles a on a.id = f.article_id
+            from figures f join articles a on a.id = f.article_id join metrics m on m.key = f.metric
             where f.organization is not null and f.kind = 'actual' and f.unit = 'count' and f.category is null
-              and f.metric in ('members_total', 'cells_total', 'organizations_total'))
+              and m.is_total)
         where rank = 1""",
     "documents_cited": """
         select d.kind, d.number, d.issuer, max(d.date) as date, count(distinct d.article_id) as articles,
@@ -274,20 +285,43 @@ def check_version(conn: sqlite3.Connection, path: str | Path, *, reading: bool) 
 
 
 def _migrate(db: Database) -> list[str]:
-    """Apply the pending steps and bring the views up to date, in one write transaction."""
+    """Apply the pending steps and bring the derived objects (views, the metrics registry) up to date,
+    in one write transaction."""
     path = _path_of(db)
     with write_transaction(db, "upgrade the database"):
         pending = check_version(db.conn, path, reading=False)
         stale_views = [name for name, sql in VIEWS.items() if _view_sql(db, name) != _create_view_sql(name, sql)]
-        if not pending and not stale_views:
+        if not pending and not stale_views and _metrics_current(db):
             return []
         for name in VIEWS:
             db.execute(f"drop view if exists [{name}]")
         MIGRATIONS.apply(db)
+        sync_metrics(db)
         for name, sql in VIEWS.items():
             db.execute(_create_view_sql(name, sql))
         db.execute(f"PRAGMA user_version = {len(NAMES)}")
     return pending
+
+
+def _metric_rows() -> list[tuple]:
+    return [(m.key, m.entity, m.label_vi, m.label_en, m.description, int(m.is_total)) for m in METRICS.values()]
+
+
+def _metrics_current(db: Database) -> bool:
+    if not db["metrics"].exists():
+        return False
+    stored = set(db.execute("select key, entity, label_vi, label_en, description, is_total from metrics").fetchall())
+    return set(_metric_rows()) <= stored
+
+
+def sync_metrics(db: Database) -> None:
+    """The `metrics` table holds the registry (crawler/figures/metrics.py): keys with their labels."""
+    db.conn.executemany(
+        "insert into metrics (key, entity, label_vi, label_en, description, is_total) values (?, ?, ?, ?, ?, ?)"
+        " on conflict(key) do update set entity = excluded.entity, label_vi = excluded.label_vi,"
+        " label_en = excluded.label_en, description = excluded.description, is_total = excluded.is_total",
+        _metric_rows(),
+    )
 
 
 def migrate(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> list[str]:

@@ -51,13 +51,16 @@ def test_place_name(org, place):
     assert place_name(org) == place
 
 
-# Measured with `python -m crawler.score tests/gold/*.jsonl`; raise these when the rules improve.
+# Measured with `python -m crawler.score tests/gold/*.jsonl` (spec version 2); raise these when the
+# rules improve. blind3 was scored once before any rule change (see tests/gold/README.md).
 FLOORS = {
     "dev.jsonl": (1.0, 1.0, 1.0),
-    "own.jsonl": (1.0, 0.99, 1.0),
-    "heldout.jsonl": (1.0, 1.0, 1.0),
+    "own.jsonl": (0.98, 0.99, 1.0),
+    "heldout.jsonl": (0.98, 0.98, 1.0),
     "blind.jsonl": (1.0, 1.0, 1.0),
     "blind2.jsonl": (1.0, 1.0, 1.0),
+    "realdev.jsonl": (0.99, 0.99, 1.0),
+    "blind3.jsonl": (0.95, 0.98, 1.0),
 }
 
 
@@ -69,3 +72,4 @@ def test_scores_do_not_regress(name):
     assert score.attribute_accuracy >= attributes, score.summary()
     assert score.documents_f1 >= documents, score.summary()
     assert score.f1 >= 0.95 and score.attribute_accuracy >= 0.90  # the bar, whatever the floors say
+    assert score.figures_in_no_figure_texts == 0, score.summary()  # texts with no figure stay without one

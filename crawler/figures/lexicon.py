@@ -42,8 +42,14 @@ RATING_RE = re.compile(r"(?<!\w)(?P<label>" + RATING_ALT + r")(?!\w)" + r"[\"']?
 EXEMPLARY_RE = re.compile(r"(?<!\w)(?:" + alternation(v.EXEMPLARY) + r")(?!\w)")
 VERB_RE = re.compile(r"(?<!\w)(?P<verb>" + alternation(verb for verb, _ in v.VERBS) + r")(?!\w)")
 VERB_KEY = {verb: key for verb, key in v.VERBS}
-AFTER_VERB_RE = re.compile(r"\s*(?:đã\s+|đều\s+|cũng\s+)?(?P<verb>" + alternation(p for p, _ in v.AFTER_VERBS) + r")(?!\w)")
+AFTER_VERB_RE = re.compile(r"\s*(?:đã\s+|đều\s+|cũng\s+)?(?P<verb>" + alternation(p for p, _ in v.AFTER_VERBS)
+                           + r"|được [^,;.\d]{1,20}? (?:kiểm tra|giám sát))(?!\w)")  # fmt: skip
 AFTER_VERB_KEY = {phrase: key for phrase, key in v.AFTER_VERBS}
+
+
+def after_verb_key(phrase: str) -> str:
+    """The predicate of a verb said after the noun (`được chi bộ giám sát` is inspected too)."""
+    return AFTER_VERB_KEY.get(phrase) or "inspected"
 FORM_RE = phrase_re(v.DISCIPLINE_FORMS)
 TOTAL_CUE_RE = re.compile(r"(?<!đối )(?<!\w)(?:" + alternation(v.TOTAL_CUES) + r"|:)\s*$")
 RAISE_TOTAL_RE = phrase_re(v.RAISE_TOTAL)
@@ -58,7 +64,7 @@ QUALIFIER_RE = re.compile(r"(?<!\w)(?P<q>" + alternation(q for q, _ in v.QUALIFI
 QUALIFIER_KEY = dict(v.QUALIFIERS)
 PLAN_AFTER_RE = re.compile(r"\s*(?:so với\s+)?(?:" + alternation(v.PLAN_AFTER) + r")(?!\w)")
 NOT_BEFORE_RE = re.compile(r"(?<!\w)(?:" + alternation(v.NOT_A_FIGURE_BEFORE) + r")(?!\w)")
-NOT_AFTER_RE = re.compile(r"\s*,?\s*(?:" + alternation(v.NOT_A_FIGURE_AFTER) + r")(?!\w)")
+NOT_AFTER_RE = re.compile(r"\s*,?\s*(?:" + alternation(v.NOT_A_FIGURE_AFTER) + r")(?!\w)(?! bị)")
 OR_MORE_RE = re.compile(r"\s*trở lên(?!\w)")
 FROM_RE = re.compile(r"(?<!\w)từ\s*(?:hơn\s*|trên\s*)?$")
 ZERO_RE = re.compile(

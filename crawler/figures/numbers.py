@@ -74,12 +74,13 @@ MASK_RES = (
     re.compile(r"\d+\s*[-/]\s*[a-zđ]+(?:\s*/\s*[a-zđ0-9-]+)?"),  # 22-NQ/TW, 35-HD/BTCTW
     re.compile(rf"{_Y}\s*[-–]\s*{_Y}"),  # 2015 - 2020
     re.compile(r"(?<!\w)(?:ngày|sáng|chiều|tối)\s+\d{1,2}\s*[-/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))"),
-    re.compile(r"(?<!\w)(?:đợt|dịp|nhân dịp|trước|sau|từ|đến)\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))"),
+    re.compile(r"(?<!\w)(?:đợt|dịp|nhân dịp|trước|sau|từ|đến)\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"),
     re.compile(rf"(?<!\w)(?:tháng|quý)\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?"),  # tháng 9/2022, quý I/2013
     re.compile(rf"(?<!\w)năm\s+{_Y}"),
     re.compile(r"\d+(?:\s*(?:,|và|-|đến)\s*\d+)*\s+năm\s+tuổi\s+đảng"),  # 30 năm tuổi Đảng, 45, 40 và 30 năm tuổi Đảng
     re.compile(r"(?<!\w)huy hiệu\s+\d+(?:\s*(?:,|và|-|đến)\s*\d+)*(?:\s+năm)?"),  # Huy hiệu 30 năm
-    re.compile(r"\d+\s+(?:năm|tháng|ngày|tuần|quý|giờ|phút|tuổi|năm liền|năm liên tục)(?!\s+(?:tuổi\s+)?đảng)(?!\w)"),
+    re.compile(r"\d+\s+(?:năm|tháng|ngày|tuần|quý|giờ|phút|tuổi|năm liền|năm liên tục)(?!\s+(?:tuổi\s+)?đảng)"
+               rf"(?!\s+{_Y})(?!\w)"),
     re.compile(r"(?<!\w)(?:kỷ niệm|sau|hơn|gần|trong|qua|được)\s+\d+\s+năm"),
     re.compile(r"(?<!\w)(?:từ\s+)?\d{1,2}\s*(?:-|đến)\s*\d{1,2}\s+tuổi"),  # 18 đến 30 tuổi
     re.compile(r"(?<!\w)(?:độ tuổi|tuổi)\s+(?:từ\s+)?\d+(?:\s*(?:-|đến)\s*\d+)?"),

@@ -40,6 +40,8 @@ _NOT_A_NAME = {"Đảng", "Trung", "Nhân", "Cộng", "Ban", "Ủy", "Uỷ", "Th
 _STOP = {"có", "với", "đã", "hiện", "là", "và", "được", "bị", "trong", "gồm", "luôn", "đang", "cũng", "sẽ", "vừa",
          "không", "tại", "của", "về", "cho", "từ", "nhiệm", "lần", "khóa", "khoá", "tổ", "đến", "năm", "thực", "chức",
          "kết", "trao", "tổ", "đạt", "cho", "biết", "nâng", "thi", "kiểm", "giám", "phát", "tiếp", "xếp"}  # fmt: skip
+# Upper-case abbreviations that follow a name but are not part of it (`UBKT Huyện ủy X KT 17 đảng viên`).
+_ABBREVIATIONS = {"KT", "GS", "KTGS", "UBKT", "BTV", "TCCSĐ", "TCĐ", "ĐV", "HTXSNV", "HTTNV", "HTNV", "TSVM", "HHĐ"}
 LEVEL_OF = {"tp": "thành phố", "tp.": "thành phố", "t.p": "thành phố", "tx": "thị xã", "tx.": "thị xã", "t.x": "thị xã"}
 COMMITTEE_LEVEL = {"huyện ủy": "huyện", "thành ủy": "thành phố", "thị ủy": "thị xã", "tỉnh ủy": "tỉnh", "quận ủy": "quận"}
 
@@ -63,7 +65,7 @@ def _name_after(text: str, pos: int, limit: int) -> tuple[str, int]:
             break  # a line break or a second space: the name ended
         word = m.group(0)
         core = word.rstrip(",.;:)”\"'!?")
-        if not core or "(" in core or not (core[0].isupper() or core.isdigit()):
+        if not core or "(" in core or not (core[0].isupper() or core.isdigit()) or core in _ABBREVIATIONS:
             break
         words.append(core)
         end = m.start() + len(core)
@@ -143,13 +145,15 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
             continue
         if om["organ"] and ISSUER_AFTER_RE.match(m, org.end):
             org.kind = "issuer"
+        if found and re.fullmatch(r"\s*(?:trực thuộc|thuộc)\s+", m[found[-1].end : org.start]):
+            org.kind = "parent"  # `Chi bộ Trường X trực thuộc Đảng bộ xã Z`: where the unit belongs, not the unit
         found.append(org)
     return found
 
 
 def _after_party_word(m: str, pos: int) -> bool:
-    before = m[max(0, pos - 12) : pos]
-    return bool(re.search(r"(?:đảng bộ|chi bộ|đảng ủy|toàn|của|thuộc|cho)\s*$", before))
+    before = m[max(0, pos - 20) : pos]
+    return bool(re.search(r"(?:đảng bộ|chi bộ|đảng ủy|thuộc|cho|sáp nhập(?: thêm)?|hợp nhất|chia tách|từ)\s*$", before))
 
 
 def find_scopes(m: str, start: int, end: int) -> list[Org]:

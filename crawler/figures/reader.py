@@ -99,6 +99,7 @@ class Item:
     category: str | None = None
     attribute: str | None = None  # member attributes after the noun: the category if it is a part
     noun: str | None = None  # the counted noun as written
+    noun_start: int = 0
     noun_end: int = 0
     consumed: int = 0  # end of the noun, kind words, rating and attached year that belong to it
     lead_start: int = 0
@@ -139,6 +140,7 @@ class Sentence:
     periods: list[tuple[int, int, str]]
     breakdowns: list[tuple[int, int]]
     items: list[Item] = field(default_factory=list)
+    last_at_depth: dict[int, Item] = field(default_factory=dict)  # the last figure outside (or inside) parentheses
     topic: tuple[str, str] | None = None  # a fronted subject (`Ở các chi bộ trực thuộc ...,`): entity, category
 
     def clause_at(self, pos: int) -> Clause:
@@ -165,13 +167,13 @@ def _clean(text: str) -> str:
 # --- 2. reading around a number ---------------------------------------------------------------------
 
 _ATTRIBUTE_STOP_RE = re.compile(
-    r"[;:.()\[\]]|,(?!\s+\w*[A-ZĐÀ-Ỹ])|\s(?:và|với|chiếm|đạt|nhận|hoàn thành|không hoàn thành|trở lên|so với|nâng"
-    r"|sinh hoạt|trong đó|thuộc|của|ở mức|tăng|giảm|bằng|tỷ lệ|là đảng viên|có vi phạm)(?!\w)|\s\d"
+    r"[;:.()\[\],]|\s(?:và|với|chiếm|đạt|nhận|hoàn thành|không hoàn thành|trở lên|so với|nâng"
+    r"|sinh hoạt|trong đó|thuộc|của|ở mức|tăng|giảm|bằng|tỷ lệ|là đảng viên|có vi phạm)(?!\w)|\s\d(?![\d.,]*\s+tuổi)"
     r"|\s(?:bị|được|phải|đã|đều)\s+(?:thi hành|kỷ luật|khiển trách|cảnh cáo|cách chức|khai trừ|xử lý|kết nạp|trao|tặng"
     r"|nhận|xếp loại|đánh giá|kiểm tra|giám sát|công nhận|truy tặng|vi phạm)"
 )
 _ATTRIBUTE_LEAD_RE = re.compile(r"^(?:(?:đều là|là|người|những|các|,)\s+)+")
-_MEMBER_POPULATION_RE = re.compile(r"\s+(?P<population>[^\d,;:.()]{2,60}?)\s+là\s+đảng viên(?!\w)")
+_MEMBER_POPULATION_RE = re.compile(r"\s+(?P<population>[^\d;:.()]{2,60}?)\s+là\s+đảng viên(?!\w)")
 
 
 def read_tail(s: Sentence, it: Item, limit: int) -> None:
@@ -180,11 +182,23 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     ym = re.compile(r"\s*\(?\s*(?:vào\s+|trong\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)").match(m, pos, limit)
     if ym:
         it.attached_year, pos = int(ym[1]), ym.end()
+    more = lx.OR_MORE_RE.match(m, pos, limit)
+    if more and lx.NOUN_RE.match(m, more.end(), limit):
+        it.or_more, pos = True, more.end()  # `từ 85% trở lên tổ chức cơ sở đảng`
+    form = re.match(r"\s+(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)", m[pos:limit])
+    if form and not lx.NOUN_RE.match(m, pos, limit):
+        it.predicate, it.how, it.category = "disciplined", "after", form.group(1)  # `(4 khiển trách, 1 cảnh cáo)`
+        it.consumed = pos + form.end()
+        return
+    if it.mt.unit == "count" and it.mt.of_total is None and re.search(
+        r"(?<!\w)tỷ lệ[^\d;]{0,40}?(?:đạt|là|chiếm|bằng)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$", m[max(s.start, it.mt.start - 60) : it.mt.start]
+    ) and not lx.NOUN_RE.match(m, pos, limit):
+        it.mt.unit = "percent"  # `tỷ lệ kết nạp đạt 3,4 so với tổng số đảng viên`: a rate, with or without %
     nm = lx.NOUN_RE.match(m, pos, limit)
     foreign = lx.FOREIGN_RE.match(m, pos, limit)
     population = _MEMBER_POPULATION_RE.match(m, pos, limit)
-    if population and (nm is None or nm.end() > population.start("population") + 1) and not lx.SUBJECT_RE.match(
-        m, population.start("population")
+    if population and (nm is None or nm.end() > population.start("population") + 1) and not lx.NOUN_RE.fullmatch(
+        m, population.start("population") - 1, population.end("population")
     ):  # `69/73 trưởng thôn, khu phố là đảng viên`: members inside another population
         it.entity, it.predicate, it.how = MEMBERS, "total", "total"
         it.category = _clean(s.text[population.start("population") : population.end("population")])
@@ -194,9 +208,15 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
         it.foreign = m[foreign.start() : foreign.end()].strip()
         it.consumed = foreign.end()
         return
+    if nm and it.mt.unit == "percent" and nm["member"] in ("cán bộ", "người"):
+        nm = None  # `100% cán bộ, chiến sĩ`: a share of the staff, not of the members
+        it.foreign = "cán bộ"
+        it.consumed = pos
+        return
     if nm:
         groups = nm.groupdict()
         it.entity = _entity(groups)
+        it.noun_start = nm.start("member") if groups["member"] else nm.end() - len(nm.group(0).lstrip())
         it.noun = s.text[nm.start() : nm.end()].strip()
         pos = it.noun_end = nm.end()
         if groups["orgkind"] and not groups["orgkind"].startswith("chi ủy"):
@@ -234,12 +254,12 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
                 it.attribute, pos = attr
         av = lx.AFTER_VERB_RE.match(m, pos, limit)
         if av and (it.entity is not None or av["verb"] not in ("mới", "vi phạm")):
-            it.predicate, it.how = lx.AFTER_VERB_KEY[av["verb"]], "after"
+            it.predicate, it.how = lx.after_verb_key(av["verb"]), "after"
             pos = av.end()
             form = lx.FORM_RE.search(m, av.start(), min(limit, av.end() + 20))
             if it.predicate == "disciplined" and form:
                 it.category = form.group(0)
-            badge = re.match(r"[^;,.]{0,30}?(\d+\s+năm\s+tuổi\s+đảng)", m[pos:limit])
+            badge = re.match(r"[^;,.]{0,30}?(\d+\s+năm(?:\s+tuổi\s+đảng)?)(?!\w)", m[pos:limit])
             if it.predicate == "badge" and badge:
                 it.category = _badge_category(s.text[pos + badge.start(1) : pos + badge.end(1)])
                 pos += badge.end()
@@ -247,10 +267,15 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
                 attr = _member_attribute(s, pos, limit)
                 if attr:
                     it.attribute, pos = attr
+    by_form = re.match(r"\s*,?\s*(?:bằng|với)\s+(?:các\s+)?hình thức\s*:?\s*(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)", m[pos:limit])
+    if by_form:
+        it.category, pos = by_form.group(1), pos + by_form.end()  # `kỷ luật 2 đảng viên bằng hình thức khiển trách`
     more = lx.OR_MORE_RE.match(m, pos, limit)
     if more:
         it.or_more = it.how != "rating"
         pos = more.end()
+    if it.mt.unit == "percent" and it.attribute and not it.category:
+        it.category = it.attribute  # `40% đảng viên mới là người dân tộc Thái`: a share by attribute
     ym = re.compile(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)").match(m, pos, limit)
     if ym and it.attached_year is None and it.mt.unit == "count" and it.noun:
         it.attached_year, pos = int(ym[1]), ym.end()
@@ -267,7 +292,14 @@ def _org_kind_end(m: str, pos: int, limit: int) -> int:
 
 def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | None:
     """`nữ`, `dự bị`, `là người dân tộc thiểu số`, `đang làm việc tại ...`: what picks out part of the members."""
-    stop = _ATTRIBUTE_STOP_RE.search(s.m, pos, limit)
+    at = pos
+    while True:
+        stop = _ATTRIBUTE_STOP_RE.search(s.m, at, limit)
+        # `dân tộc Dao, Sán Chỉ, Tày`: a comma before a name goes on with the same attribute
+        if stop and stop.group(0) == "," and re.match(r"\s*[A-ZĐ][^\W\d_]*(?=\W|$)", s.text[stop.end() : stop.end() + 20]):
+            at = stop.end()
+            continue
+        break
     end = stop.start() if stop else limit
     raw = s.m[pos:end]
     if not raw.strip() or lx.RATING_RE.search(raw) or lx.AFTER_VERB_RE.match(raw):
@@ -275,7 +307,9 @@ def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | No
     lead = _ATTRIBUTE_LEAD_RE.match(raw.strip())
     offset = pos + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
     text = _clean(s.text[offset:end])
-    if not text or len(text) > 60 or text.lower().startswith(("mới", "đều", "trong", "được", "đã")):
+    if not text or len(text) > 60 or re.match(
+        r"(?:mới|đều|được|đã)(?!\w)|trong\s+(?:năm|đó|số|tổng|toàn|đợt|quý|tháng|nhiệm|giai|thời|dịp|cả)(?!\w)", text.lower()
+    ):
         return None
     return text, end
 
@@ -312,25 +346,34 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
     after = lx.NOT_AFTER_RE.match(m, it.consumed) or (
         it.noun_end and it.how != "rating" and lx.NOT_AFTER_RE.match(m, it.noun_end)
     )
+    if not after and it.noun_end and re.match(r"[^;.\d]{0,25}?\s(?:tham dự|dự họp|có mặt)(?!\w)", m[it.noun_end : it.noun_end + 40]):
+        after = True  # `1.500 cán bộ, đảng viên tham dự`: attendance
     if after and re.search(r"tổng số\s*$", m[max(0, it.mt.start - 16) : it.mt.start]):
         after = None  # `Trong tổng số 356 đảng viên được đánh giá, ...`: the whole, a total
-    if after and not re.match(r"\s*,?\s*so với\s+(?:tổng số|số|tổng)", m[after.start() : after.start() + 30]):
+    if after and (after is True or not re.match(r"\s*,?\s*so với\s+(?:tổng số|số|tổng)", m[after.start() : after.start() + 30])):
         it.skip = "not a figure of the vocabulary (evaluated, all did, compared)"
         return
-    window = m[max(it.lead_start, it.mt.start - 60) : it.mt.start]
-    nb = None
-    for nb in lx.NOT_BEFORE_RE.finditer(window):
-        pass
-    if nb is not None:
+    if it.mt.unit == "percent" and re.search(r"so với\s+(?:kế hoạch|chỉ tiêu|nghị quyết|mục tiêu|cùng kỳ)", lead):
+        it.skip = "a share of a plan, said before it"
+        return
+    window = m[max(it.lead_start, it.mt.start - 120) : it.mt.start]
+    words = list(lx.NOT_BEFORE_RE.finditer(window))
+    for nb in words:
+        word = nb.group(0)
+        if word == "mỗi năm" and is_target(s, it):
+            continue  # `chỉ tiêu mỗi năm kết nạp 200 đảng viên`: a yearly target
+        if word in _ALWAYS_NOT_A_FIGURE:
+            it.skip = f"{word}: not a count of the vocabulary"
+            return
+    if words:
+        nb = words[-1]
         word = nb.group(0)
         between = window[nb.end() :]
         governed = lx.VERB_RE.search(between) or re.search(
             r"(?<!\w)(?:có|hiện có|với|gồm|bao gồm|tổng số|sinh hoạt tại|sinh hoạt ở|lên)\s*$",
             lx.QUALIFIER_RE.sub("", between).rstrip(),
         )
-        if word in ("mỗi năm",) and is_target(s, it):
-            return  # `chỉ tiêu mỗi năm kết nạp 200 đảng viên`: a yearly target
-        if not governed or word in _ALWAYS_NOT_A_FIGURE:
+        if not governed and not (word == "mỗi năm" and is_target(s, it)):
             it.skip = f"{word}: not a count of the vocabulary"
 
 
@@ -342,9 +385,12 @@ def rule_entity(s: Sentence, it: Item, prev: Item | None) -> None:
     if s.topic and not re.search(r"[;:]", s.m[s.start : it.mt.start]):
         it.entity = s.topic[0]
     lead = s.m[max(it.lead_start, it.mt.start - GOVERNING_WINDOW) : it.mt.start]
+    base = max(it.lead_start, it.mt.start - GOVERNING_WINDOW)
     subject = None
-    for subject in lx.SUBJECT_RE.finditer(lead):
-        pass
+    for candidate in lx.SUBJECT_RE.finditer(lead):
+        inside_org = any(o.start <= base + candidate.start() < o.end for o in s.orgs)
+        if not inside_org and not re.search(r"(?:của|thuộc)\s*$", lead[: candidate.start()]):
+            subject = candidate
     if subject is not None and not re.search(r"(?:tổng số|so với|trên tổng số|trong tổng số)\s*$", lead[: subject.start()]):
         it.entity = _entity(subject.groupdict())
         return
@@ -356,7 +402,8 @@ def rule_entity(s: Sentence, it: Item, prev: Item | None) -> None:
 
 _SUBJECT_BEFORE_RE = re.compile(
     r"(?<!\w)(?:số\s+|tỷ lệ\s+)?(?P<noun>đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng|cơ sở đảng)(?!\w)"
-    r"(?P<rest>[^\d;:()]*?)\s*(?:là|chiếm|có|đạt|:|tăng từ|giảm từ)\s*(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chưa đến|chưa tới)?\s*$"
+    r"(?P<rest>[^;:()]*?)\s*(?:là|chiếm|có|đạt|:|tăng từ|giảm từ|(?<=\w)(?=\s*(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chưa đến"
+    r"|chưa tới)\s*$))\s*(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chưa đến|chưa tới)?\s*$"
 )
 
 
@@ -370,19 +417,20 @@ def rule_subject_before(s: Sentence, it: Item, prev: Item | None) -> None:
     if sm is None or lx.RATING_RE.search(sm["rest"]):
         return
     rest_start = it.lead_start + sm.start("rest")
-    rest = re.sub(r"\s+(?:của|thuộc)\s+.*$", "", sm["rest"])  # `của Đảng bộ Khối ...` names whose, not which part
+    # `của Đảng bộ Khối ...`, `toàn Đảng bộ` name whose, not which part.
+    rest = re.sub(r"\s+(?:của|thuộc|toàn|trong toàn)\s+.*$", "", sm["rest"])
     entity = _entity({"member": sm["noun"] in ("đảng viên", "đv"), "cell": sm["noun"] == "chi bộ",
                       "org": sm["noun"] not in ("đảng viên", "đv", "chi bộ")})  # fmt: skip
     predicate = None
     within = re.search(r"\s+trong số\s+(?:đảng viên|đv)(?P<after>.*)$", rest)
     if within:  # `đảng viên nữ trong số đảng viên mới`: a part of the new members
         wav = lx.AFTER_VERB_RE.match(within["after"])
-        predicate = lx.AFTER_VERB_KEY[wav["verb"]] if wav else "total"
+        predicate = lx.after_verb_key(wav["verb"]) if wav else "total"
         rest = rest[: within.start()]
     av = lx.AFTER_VERB_RE.match(rest)
     verb = lx.VERB_RE.search(rest)
     if av and predicate is None:
-        predicate = lx.AFTER_VERB_KEY[av["verb"]]
+        predicate = lx.after_verb_key(av["verb"])
         rest_start += av.end()
         rest = rest[av.end() :]
     elif verb and predicate is None:
@@ -398,6 +446,8 @@ def rule_subject_before(s: Sentence, it: Item, prev: Item | None) -> None:
         same = [b for b in s.items if b.metric and b.entity == entity and b.mt.start < it.mt.start and not b.category]
         # A part of the figure before; else (`tổ chức cơ sở đảng xã, thị trấn chiếm 45,9%`) a share by type.
         predicate = same[-1].predicate if same else "total"
+    if predicate is None and re.match(r"(?:số|tổng số)\s", lead[sm.start() :]):
+        predicate = "total"  # `số đảng viên của huyện tăng từ 4.812 ... lên 5.367`
     if predicate is None:
         return
     it.entity, it.predicate, it.how = entity, predicate, "subject"
@@ -413,8 +463,10 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
     lead_from = max(it.lead_start, it.mt.start - GOVERNING_WINDOW)
     lead = m[lead_from : it.mt.start]
     bare_lead = lx.QUALIFIER_RE.sub("", lead).rstrip() + " "
-    if it.predicate == "violating" and it.how == "after" and lx.VERB_RE.search(lead):
-        it.predicate = None  # `thi hành kỷ luật 31 đảng viên vi phạm`: the verb before governs
+    if it.predicate in ("violating", "suspected") and it.how == "after" and lx.VERB_RE.search(lead):
+        verb_key = lx.VERB_KEY[[v for v in lx.VERB_RE.finditer(lead)][-1]["verb"]]
+        if not (it.predicate == "suspected" and verb_key == "violating"):
+            it.predicate = None  # `thi hành kỷ luật 31 đảng viên vi phạm`: the verb before governs
     if it.predicate and it.how in ("rating", "after"):
         return
     # A rating said before the number: `hoàn thành tốt nhiệm vụ chiếm 10,22%`.
@@ -466,7 +518,7 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
                 it.category = form.group(0)
         if key == "badge":
             badge = None
-            for badge in re.finditer(r"\d+\s+năm\s+tuổi\s+đảng", lead[verb.start() :]):
+            for badge in re.finditer(r"\d+\s+năm(?:\s+tuổi\s+đảng)?(?!\w)", lead[verb.start() :]):
                 pass
             if badge is not None and not it.category:
                 start = lead_from + verb.start() + badge.start()
@@ -474,7 +526,7 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
         if key == "violating" and re.search(r"dấu hiệu\s+vi phạm", lead[max(0, verb.start() - 12) : verb.end()]):
             it.predicate = "inspected"
         return
-    if lx.TOTAL_CUE_RE.search(bare_lead.rstrip()) and not it.mt.unit == "percent":
+    if lx.TOTAL_CUE_RE.search(bare_lead.rstrip()) and (it.mt.unit != "percent" or it.category or it.attribute):
         it.predicate, it.how = "total", "total"
         return
     if prev is not None and prev.metric and it.mt.unit == "percent" and it.entity in (None, prev.entity):
@@ -489,8 +541,10 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
         if re.search(r"so với[^;()]{0,30}$", m[prev.consumed : it.clause.start - 1]):
             it.predicate, it.entity, it.how = prev.predicate, prev.entity, "list"
             return
+    if prev is not None and prev.clause.depth > it.clause.depth:
+        prev = s.last_at_depth.get(it.clause.depth, prev)  # `12 tổ chức đảng (gồm: ...) và 34 đảng viên`
     if prev is not None and prev.predicate and not prev.skip:
-        between = m[prev.consumed : it.mt.start]
+        between = re.sub(r"\([^()]*\)", "", m[prev.consumed : it.mt.start])
         if re.fullmatch(r"[\s,;)(]*(?:và|cùng|hoặc|còn|,)?[\s,(]*(?:có\s*)?(?:khoảng|trên|gần|hơn|dưới)?\s*", between) or (
             it.category and re.fullmatch(r"[\s,;)(]*[^\d;]{0,40}", between)
         ):
@@ -505,7 +559,9 @@ def _words_before_share(s: Sentence, start: int, end: int) -> str | None:
     raw = s.m[start:end]
     cue = re.search(r"(?:chiếm tỷ lệ|chiếm|đạt tỷ lệ|đạt|bằng|tỷ lệ|là)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$", raw)
     words = raw[: cue.start()] if cue else ""
-    words = re.sub(r"^[\s,;(]*(?:và\s+)?", "", words)
+    words = words.rsplit(",", 1)[-1] if "," in words and not re.search(r"[A-ZĐ]", s.text[start:end]) else words
+    words = re.sub(r"^[\s,;(]*(?:và\s+)?(?:tỷ lệ\s+)?", "", words)
+    words = re.sub(r"\s+(?:của\s+[^,;]*?)?(?:\s*là\s+đảng viên)?\s*$", "", words)
     lead = _ATTRIBUTE_LEAD_RE.match(words)
     if lead:
         words = words[lead.end() :]
@@ -602,7 +658,19 @@ def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
         if re.search(r"trong (?:tổng )?số\s*$", s.m[max(s.start, cue - 14) : cue]) and not s.m[cue : it.mt.start].strip():
             continue  # `Trong số 132 đảng viên mới, ...`: the whole itself, said again
         whole = _whole_for(it, items[:i], cue) or _named_whole(s, cue, it) or _whole_for(it, para.prev_items, s.end)
-        if whole is None or whole is it:
+        if whole is None:
+            population = _population_before(s, items[:i], cue)
+            if population and it.entity == MEMBERS and it.predicate == "total":
+                if not it.category or population.lower().startswith(it.category.lower()):
+                    it.category = population  # `3.350 thanh niên nhập ngũ, trong đó 187 người là đảng viên`
+            continue
+        if whole is it:
+            continue
+        if it.entity == CELLS and whole.entity == ORGS and whole.predicate in ("inspected", "disciplined", "violating"):
+            it.entity = ORGS  # `kiểm tra 12 tổ chức đảng (gồm: 7 đảng ủy cơ sở, 5 chi bộ trực thuộc)`
+            it.category = it.category or _clean(s.text[it.noun_start : it.consumed])
+        if whole.predicate == "clean_strong" and it.noun_end and re.match(r"\s+(?:đạt\s+)?tiêu biểu(?!\w)", s.m[it.noun_end : it.noun_end + 20]):
+            it.predicate, it.how = "clean_strong_exemplary", "rating"  # `trong đó có 6 chi bộ tiêu biểu`
             continue
         if it.how == "verb" and it.predicate == "violating" and whole.predicate == "disciplined":
             it.predicate, it.how = None, ""  # `trong đó vi phạm chính sách dân số 12 đảng viên`: the reason
@@ -631,6 +699,18 @@ def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
             last_part = it
 
 
+def _population_before(s: Sentence, before: list[Item], cue_end: int) -> str | None:
+    """The population a breakdown is of, when it is no party count (`3.350 thanh niên nhập ngũ, trong đó ...`)."""
+    for b in reversed(before):
+        if b.mt.start < cue_end and b.foreign:
+            phrase = re.match(r"\s*([^\d,;:.()]{2,40}?)(?=\s*(?:[,;:.()]|trong đó|$))", s.m[b.mt.end : cue_end])
+            if phrase:
+                return _clean(s.text[b.mt.end + phrase.start(1) : b.mt.end + phrase.end(1)])
+        if b.mt.start < cue_end:
+            return None
+    return None
+
+
 def _named_whole(s: Sentence, cue_end: int, it: Item) -> Item | _Whole | None:
     """The whole right after `Trong số`: a number of its own, or a noun and what happened to it."""
     cue_text = s.m[max(s.start, cue_end - 12) : cue_end]
@@ -644,7 +724,9 @@ def _named_whole(s: Sentence, cue_end: int, it: Item) -> Item | _Whole | None:
         return None
     entity = MEMBERS if wm["noun"] in ("đảng viên", "đv") else CELLS if wm["noun"] == "chi bộ" else ORGS
     av = lx.AFTER_VERB_RE.match(s.m, wm.end())
-    return _Whole(entity, lx.AFTER_VERB_KEY[av["verb"]] if av else "total")
+    verb = re.match(r"\s+(?:được\s+|mới\s+)?(kết nạp|kiểm tra|giám sát|kỷ luật|trao)(?!\w)", s.m[wm.end() : wm.end() + 30])
+    predicate = lx.after_verb_key(av["verb"]) if av else lx.VERB_KEY[verb.group(1)] if verb else "total"
+    return _Whole(entity, predicate)
 
 
 def _breakdown_before(s: Sentence, it: Item, before: list[Item], para: Paragraph) -> int | None:
@@ -661,11 +743,22 @@ def _breakdown_before(s: Sentence, it: Item, before: list[Item], para: Paragraph
             for b in before
         ):
             continue  # a parenthesis breaks down only the figure right before it
+        if _new_statement_between(s, cue_end, it):
+            return None  # `...; giám sát 18 tổ chức đảng`: a clause that opens with a verb is a statement of its own
         opens_sentence = not s.m[s.start : cue_start].strip(" ,")
-        if (any(b.mt.start < cue_start and b.metric for b in before) or s.m[cue_start:cue_end].startswith("trong số")
+        if (any(b.mt.start < cue_start and (b.metric or b.foreign) for b in before)
+                or s.m[cue_start:cue_end].startswith("trong số")
                 or (opens_sentence and para.prev_items)):  # fmt: skip
             return cue_end
     return None
+
+
+def _new_statement_between(s: Sentence, cue_end: int, it: Item) -> bool:
+    for c in s.clauses:
+        if cue_end <= c.start <= it.mt.start and c.opener == ";" and c.depth == 0:
+            if lx.VERB_RE.match(s.m, c.start + len(s.m[c.start : c.end]) - len(s.m[c.start : c.end].lstrip())):
+                return True
+    return False
 
 
 def _closed_between(s: Sentence, a: int, b: int) -> bool:
@@ -695,8 +788,15 @@ def _lead_category(s: Sentence, it: Item, cue_end: int) -> str | None:
     verb = lx.VERB_RE.search(raw)
     if verb is not None and lx.VERB_KEY[verb["verb"]] == it.predicate and verb.start() > 0:
         raw = re.sub(r"(?:\s+(?:trực tiếp|đã|cũng|đồng thời|tiến hành|tổ chức))+\s*$", "", raw[: verb.start()])
+    if any(start <= o.start < it.mt.start and o.kind in ("named", "bare") for o in s.orgs):
+        return None  # `trong đó Đảng bộ xã A kết nạp 12`: a breakdown by organization names the organization
+    raw = re.sub(r"^(?:đảng viên|đv)(?:\s+(?:là\s+)?(?:người\s+)?)?(?=\S)", "", raw.strip(" ,;:()"))
     stripped = _LEAD_CATEGORY_STRIP_RE.sub("", raw.strip(" ,;:()"))
     stripped = _LEAD_CATEGORY_TAIL_RE.sub("", lx.QUALIFIER_RE.sub("", stripped)).strip(" ,;:")
+    badge = re.fullmatch(r"(?:huy hiệu\s+)?\d+\s+năm\s+tuổi\s+đảng", stripped)
+    if badge:
+        offset = s.m.find(stripped, start, it.mt.start)
+        return _badge_category(s.text[offset : offset + len(stripped)].replace("Huy hiệu ", "").replace("huy hiệu ", ""))
     if not stripped or len(stripped) > 60 or lx.RATING_RE.search(stripped) or re.search(r"\d", stripped):
         return None
     if lx.SUBJECT_RE.fullmatch(stripped) and verb is None:
@@ -741,6 +841,13 @@ def year_of(s: Sentence, it: Item, para: Paragraph) -> tuple[int | None, str | N
     for a, _, p in s.periods:
         if a < it.mt.start:
             period = p
+    if any(t.year is None and it.mt.end <= t.pos < it.clause.end for t in s.marks) and not s.periods:
+        return None, None  # `... 70% số chi bộ hoàn thành tốt nhiệm vụ hằng năm`: every year
+    # `So với năm 2022, ... giảm từ 9 xuống còn 5`: the value a change starts from is the compared year's.
+    if re.search(r"(?<!\w)từ\s*$", s.m[it.lead_start : it.mt.start]):
+        compared = [t for t in s.marks if t.comparison and t.end <= it.mt.start]
+        if compared and not [t for t in s.marks if not t.comparison and compared[-1].pos < t.pos < it.mt.start]:
+            return compared[-1].year, None
     before = [t for t in s.marks if t.pos < it.mt.start and not t.comparison]
     # A value in brackets right after a comparison is that year's: `so với năm 2019 (1.564 tổ chức)`.
     comparison = [t for t in s.marks if t.comparison and t.end <= it.mt.start]
@@ -772,7 +879,8 @@ def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
                 return org.name
     candidates: list[tuple[int, str, Org | None]] = []
     for org in s.orgs:
-        if org.end <= it.mt.start and not org.depth and org.kind != "issuer" and it.clause.depth >= org.depth:
+        same_aside = org.depth and it.clause.start <= org.start < it.mt.start
+        if org.end <= it.mt.start and (not org.depth or same_aside) and org.kind not in ("issuer", "parent"):
             candidates.append((org.start, "org", org))
     for scope in s.scopes:
         if scope.end <= it.mt.start:
@@ -789,7 +897,7 @@ def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
         carried = named[-1] if named else para.org
         if named and _is_source(s, named[-1]):
             carried = None
-        if carried is not None and (org.level is None or carried.level == org.level):
+        if carried is not None and carried.kind != "unnamed" and (org.level is None or carried.level == org.level):
             return carried.name
         return org.name or None
     if org.kind == "unnamed":
@@ -877,6 +985,9 @@ def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> t
         limit = min(it.clause.end, items[i + 1].mt.start if i + 1 < len(items) else end)
         read_tail(s, it, limit)
     _in_total_of(s, items)
+    # A year said right after a value belongs to it alone (`10,5% năm 2018`): it dates nothing else.
+    attached = [(it.mt.end, it.consumed) for it in items if it.attached_year is not None]
+    s.marks = [t for t in s.marks if not any(a <= t.pos < b for a, b in attached)]
     prev: Item | None = None  # the last number that became a figure
     before: Item | None = None  # the last number
     for it in items:
@@ -891,12 +1002,13 @@ def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> t
             if it.skip:
                 break
         if it.metric:
-            prev = it
+            prev = s.last_at_depth[it.clause.depth] = it
     _continue_lists_backwards(s, items)
     resolve_breakdowns(s, items, para)
     for a, b in zip(items, items[1:], strict=False):
         if b.how == "share" and not b.category and a.category and a.metric == b.metric:
             b.category = a.category
+    _of_the_whole(s, items)
     _cross_sentence(s, items, para)
     if s.topic:
         entity, kind = s.topic
@@ -915,6 +1027,16 @@ def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> t
     return figures, len(items)
 
 
+def _of_the_whole(s: Sentence, items: list[Item]) -> None:
+    """`Trong tổng số 356 đảng viên được đánh giá, có 48 đồng chí hoàn thành xuất sắc ...`: the ratings
+    that follow are of that whole (their `of_total`)."""
+    for i, whole in enumerate(items):
+        if whole.metric and whole.predicate == "total" and re.search(r"trong tổng số\s*$", s.m[s.start : whole.mt.start]):
+            for it in items[i + 1 :]:
+                if it.metric and it.entity == whole.entity and it.how == "rating" and it.mt.of_total is None:
+                    it.mt.of_total = whole.mt.value
+
+
 def _in_total_of(s: Sentence, items: list[Item]) -> None:
     """`49 trong tổng số 56 TCCSĐ được xếp loại ...`: X of the whole Y. What is said after Y's noun
     (a rating, `được đánh giá`) is said of X; Y is the whole, a total unless a verb says otherwise."""
@@ -923,6 +1045,8 @@ def _in_total_of(s: Sentence, items: list[Item]) -> None:
             continue
         x.mt.of_total, x.total_given = y.mt.value, True
         x.entity = x.entity or y.entity
+        if x.attribute and not x.category:
+            x.category = x.attribute  # `3 đảng viên là chủ doanh nghiệp, trong tổng số 412 đảng viên mới`
         if y.how == "rating":
             x.predicate, x.how = y.predicate, "rating"
             y.predicate, y.how = None, ""
@@ -932,8 +1056,8 @@ def _in_total_of(s: Sentence, items: list[Item]) -> None:
 
 
 _TOPIC_RE = re.compile(
-    r"(?:[^,;:]{0,40},\s*)?(?:ở|đối với|về|với|riêng|tại|trong)\s+(?:các\s+|số\s+|tổng số\s+)?"
-    r"(?P<noun>chi bộ|đảng viên|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)(?P<rest>[^,;:\d]{0,60}),"
+    r"(?:[^,;:]{0,40},\s*)?(?:ở|đối với|về|với|riêng|tại)\s+(?:các\s+|số\s+|tổng số\s+|khối\s+)?(?:[\d.]+\s+)?"
+    r"(?P<noun>chi bộ|đảng viên|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)(?P<rest>[^,;:\d]{0,60})[,:]"
 )
 
 
@@ -944,8 +1068,8 @@ def _topic(s: Sentence) -> tuple[str, str] | None:
         return None
     entity = CELLS if tm["noun"] == "chi bộ" else MEMBERS if tm["noun"] == "đảng viên" else ORGS
     kind = _clean(s.text[tm.start("rest") : tm.end("rest")])
-    if kind.lower() in ("", "trực thuộc"):
-        return entity, ""
+    if kind.lower() in ("", "trực thuộc") or entity == MEMBERS:
+        return entity, ""  # a topic of members names who, not which part
     return entity, kind
 
 
@@ -956,7 +1080,7 @@ def _continue_lists_backwards(s: Sentence, items: list[Item]) -> None:
         weak = a.how == "total" and b.how in ("after", "rating") and re.fullmatch(r"\s*và\s*", s.m[a.consumed : b.mt.start])
         if (a.predicate is None or weak) and not a.skip and a.entity and b.how in ("after", "rating", "list") and b.predicate:
             if re.fullmatch(r"\s*(?:,|và)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*", s.m[a.consumed : b.mt.start]):
-                a.predicate, a.how = b.predicate, "list"
+                a.predicate, a.how = b.predicate, "backlist"
 
 
 def _cross_sentence(s: Sentence, items: list[Item], para: Paragraph) -> None:
@@ -1029,9 +1153,12 @@ def _zero_figures(s: Sentence, para: Paragraph) -> list[Figure]:
 
 def _carry(s: Sentence, para: Paragraph, items: list[Item]) -> None:
     """What the next sentence of the paragraph inherits: its unit, its year, its last figures."""
-    named = [o for o in s.orgs if not o.depth and o.kind in ("named", "bare", "unnamed") and o.name.split()[0][0].isupper()]
-    if named and not (named[-1].kind == "unnamed" and para.org is not None and para.org.level == named[-1].level):
+    named = [o for o in s.orgs if not o.depth and o.kind in ("named", "bare")]
+    unnamed = [o for o in s.orgs if not o.depth and o.kind == "unnamed" and o.name.split()[0][0].isupper()]
+    if named:
         para.org = named[-1]
+    elif unnamed and (para.org is None or para.org.level != unnamed[-1].level):
+        para.org = unnamed[-1]
     topical = [t for t in s.marks if not t.comparison]
     if topical:
         para.year = topical[-1].year

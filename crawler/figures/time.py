@@ -19,14 +19,15 @@ PERIOD_RE = re.compile(
 )
 # A year after these is what a figure is compared with, not when it is.
 COMPARISON_RE = re.compile(
-    r"(?:so với|so|hơn|nhiều hơn|ít hơn|tăng so với|giảm so với|cùng kỳ|so với cùng kỳ)\s+(?:với\s+)?"
+    r"(?:(?:so với|so)(?:\s+\S+){0,3}?|hơn|nhiều hơn|ít hơn|cùng kỳ)\s+(?:với\s+)?"
     r"(?:cùng kỳ\s+)?(?:cuối\s+|đầu\s+|hết\s+)?(?:năm\s+)?$"
 )
 # Years that are no figure's: birth years, anniversaries' first dates, a founding long ago.
 NOT_A_TIME_RE = re.compile(r"(?:sinh năm|sinh ngày|\(sn|sn|thành lập năm)\s*$")
 # After these a year no longer carries: the statement is of every year, or of now.
 RESET_RE = re.compile(
-    r"(?<!\w)(?:hàng năm|hằng năm|những năm|các năm|mỗi năm|từng năm|hiện nay|hiện có|hiện|đến nay|tính đến nay"
+    r"(?<!\w)(?:hàng năm|hằng năm|những năm|các năm|mỗi năm|từng năm|hiện nay|hiện có|đến nay|tính đến nay"
+    r"|(?<!thực )(?<!xuất )(?<!phát )(?<!thể )hiện(?= (?:toàn|đảng|chi|huyện|tỉnh|xã|phường|thị|cả))"
     r"|đến thời điểm này|nhiệm kỳ|giai đoạn)(?!\w)"
 )
 
@@ -60,12 +61,17 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
             if NOT_A_TIME_RE.search(before):
                 continue
             taken.append((ym.start(), ym.end()))
+            if re.search(r"(?<!\w)từ\s*$", before) and re.match(r"\s*(?:trở về trước|trở lại đây|đến nay)", m[ym.end() : ym.end() + 20]):
+                marks.append(TimeMark(ym.start(), ym.end(), None))  # `từ năm 2015 trở về trước`: a span, no year
+                continue
             marks.append(TimeMark(ym.start(), ym.end(), int(ym["year"]), comparison=bool(COMPARISON_RE.search(before))))
     for am in ANNIVERSARY_RE.finditer(m, start, end):
         base = next(_FOUNDED[k] for k in _FOUNDED if am[k])
         if not any(a <= am.start() < b for a, b in taken) and not any(t.year and t.pos > am.start() for t in marks):
             marks.append(TimeMark(am.start(), am.end(), base + int(am["n"])))
     for rm in RESET_RE.finditer(m, start, end):
+        if rm.group(0) in ("nhiệm kỳ", "giai đoạn") and names_a_body(m, start, rm.start()):
+            continue
         if not any(a <= rm.start() < b for a, b in taken):
             marks.append(TimeMark(rm.start(), rm.end(), None))
     return sorted(marks, key=lambda t: t.pos)
@@ -74,8 +80,18 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
 _CONGRESS_RE = re.compile(r"(?:đại hội|lần thứ [ivxlc]+|khóa [ivxlc]+)[^;.]{0,40}?[,\s]*$")
 
 
+# A term right after a body's name names the body (`Ban Thường vụ ... nhiệm kỳ 2020 - 2025`).
+_BODY_TERM_RE = re.compile(r"(?:ban thường vụ|ban chấp hành|đảng ủy|huyện ủy|tỉnh ủy|thị ủy|thành ủy|chi ủy)[^;,.]{0,40}\s$")
+
+
+def names_a_body(m: str, start: int, pos: int) -> bool:
+    """Whether the term at `pos` belongs to a congress or a committee named just before it."""
+    before = m[max(start, pos - 60) : pos]
+    return bool(_CONGRESS_RE.search(before) or _BODY_TERM_RE.search(before))
+
+
 def periods(m: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Spans a figure may describe; a congress's own term (`Đại hội ... lần thứ XXIV, nhiệm kỳ
-    2020 - 2025`) names the congress, not what its figures describe."""
+    """Spans a figure may describe; a congress's or a committee's own term (`Đại hội ... lần thứ XXIV,
+    nhiệm kỳ 2020 - 2025`) names that body, not what its figures describe."""
     return [(pm.start(), pm.end(), f"{pm['a']}-{pm['b']}") for pm in PERIOD_RE.finditer(m, start, end)
-            if not _CONGRESS_RE.search(m, max(start, pm.start() - 60), pm.start())]  # fmt: skip
+            if not names_a_body(m, start, pm.start())]  # fmt: skip

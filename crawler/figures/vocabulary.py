@@ -43,6 +43,8 @@ FOREIGN_NOUNS = (
 RATINGS = (
     ("hoàn thành xuất sắc nhiệm vụ", "excellent"), ("hoàn thành xuất sắc", "excellent"), ("htxsnv", "excellent"),
     ("hoàn thành tốt nhiệm vụ", "good"), ("hoàn thành tốt", "good"), ("httnv", "good"),
+    # Typos read as the rating they mean (settled case 9).
+    ("hoàn thanh xuất sắc nhiệm vụ", "excellent"), ("hoàn thanh tốt nhiệm vụ", "good"), ("hoàn thanh nhiệm vụ", "completed"),
     ("không hoàn thành nhiệm vụ", "not_completed"), ("vi phạm tư cách hoặc không hoàn thành nhiệm vụ", "not_completed"),
     ("vi phạm tư cách", "not_completed"), ("hoàn thành nhiệm vụ", "completed"), ("thành nhiệm vụ", "completed"),
     ("htnv", "completed"), ("yếu kém", "weak"), ("yếu, kém", "weak"),
@@ -75,7 +77,9 @@ AFTER_VERBS = (
     ("được trao tặng", "badge"), ("được tặng", "badge"), ("được trao", "badge"), ("được nhận", "badge"),
     ("được truy tặng", "badge"), ("nhận huy hiệu", "badge"), ("vinh dự được", "badge"),
     ("được kiểm tra", "inspected"), ("được giám sát", "inspected"), ("bị kiểm tra", "inspected"),
-    ("có vi phạm", "violating"), ("vi phạm", "violating"), ("có dấu hiệu vi phạm", "inspected"),
+    ("có vi phạm", "violating"), ("đều có vi phạm", "violating"), ("vi phạm", "violating"),
+    # A suspicion is no finding: `phát hiện 2 đảng viên có dấu hiệu vi phạm` counts nothing of the vocabulary.
+    ("có dấu hiệu vi phạm", "suspected"),
 )  # fmt: skip
 # The forms of party discipline: the category of a disciplined count.
 DISCIPLINE_FORMS = ("khiển trách", "cảnh cáo", "cách chức", "khai trừ")
@@ -83,13 +87,13 @@ DISCIPLINE_FORMS = ("khiển trách", "cảnh cáo", "cách chức", "khai trừ
 # A total is said with these just before the number (`có 52 đảng viên`, `với 5.322 đảng viên`).
 TOTAL_CUES = (
     "hiện có", "có", "với", "gồm", "bao gồm", "là", "tổng số", "tổng cộng", "còn", "sinh hoạt tại", "sinh hoạt ở",
-    "đại diện cho", "lên", "lên tới", "lên đến", "lên con số", "đạt", "trong đó có", "trong đó", "trong số đó",
+    "đại diện cho", "thay mặt cho", "đối với", "giảm còn", "tăng lên", "lên", "lên tới", "lên đến", "lên con số", "đạt", "trong đó có", "trong đó", "trong số đó",
     "thuộc", "của",
 )  # fmt: skip
 # `nâng tổng số (đảng viên) ... lên N`: a new total, whatever verb came before.
 RAISE_TOTAL = ("nâng tổng số", "nâng số lượng", "nâng số", "đưa tổng số", "đưa số")
 # A percent after these restates the figure before it as a share (`…, chiếm 28,6%`).
-SHARE_CUES = ("chiếm tỷ lệ", "chiếm", "đạt tỷ lệ", "tỷ lệ", "bằng", "tương đương", "bằng tỷ lệ", "=")
+SHARE_CUES = ("chiếm tỷ lệ", "chiếm", "đạt tỷ lệ", "đạt", "tỷ lệ", "bằng", "tương đương", "bằng tỷ lệ", "=", "là")
 
 # --- breakdowns ------------------------------------------------------------------------------------
 
@@ -150,7 +154,7 @@ PLAN_AFTER = ("kế hoạch", "chỉ tiêu", "dự toán", "kh", "nghị quyết
               "mục tiêu", "so với kế hoạch", "so với chỉ tiêu", "so với nghị quyết", "so với mục tiêu")  # fmt: skip
 # Before the number in its clause: what makes it a difference, an average, a quota or a proposal.
 NOT_A_FIGURE_BEFORE = (
-    "tăng", "giảm", "nhiều hơn", "ít hơn", "bình quân", "trung bình", "mỗi năm", "mỗi chi bộ", "mỗi xã",
+    "bình quân", "trung bình", "mỗi năm", "mỗi chi bộ", "mỗi xã",
     "mỗi đảng bộ", "mỗi tổ chức", "đề nghị", "đề xuất", "tham mưu", "xét đề nghị", "thẩm định", "thành lập",
     "giải thể", "sáp nhập", "hợp nhất", "tiếp nhận", "chuyển giao", "chuyển sinh hoạt", "chuyển đảng chính thức",
     "công nhận đảng viên chính thức", "công nhận chính thức", "xóa tên", "đưa ra khỏi đảng", "đình chỉ", "phát thẻ", "cấp thẻ", "mở", "bồi dưỡng", "cử",
@@ -160,8 +164,8 @@ NOT_A_FIGURE_BEFORE = (
 # After the noun: what makes it not a figure of the vocabulary.
 NOT_A_FIGURE_AFTER = (
     "được đánh giá", "được kiểm điểm", "dự đánh giá", "thuộc diện miễn", "miễn đánh giá", "được miễn",
-    "chưa đánh giá", "đều", "đã tổ chức đại hội", "tổ chức đại hội", "hoàn thành đại hội", "tham gia", "tham dự",
+    "chưa đánh giá", "đều kết nạp", "đều phát triển", "đều tổ chức", "đã tổ chức đại hội", "tổ chức đại hội", "hoàn thành đại hội", "tham gia", "tham dự",
     "được chọn", "có nguồn", "so với năm", "so với cùng kỳ", "so với", "bị xóa tên", "xóa tên", "được cho ra khỏi đảng",
-    "ra khỏi đảng", "được đưa ra khỏi đảng", "chuyển sinh hoạt", "xin vắng", "vắng", "có mặt", "dự họp", "dự lễ",
+    "ra khỏi đảng", "được đưa ra khỏi đảng", "chuyển sinh hoạt", "xin vắng", "vắng", "có mặt", "dự họp", "dự lễ", "dự",
     "được giới thiệu", "đăng ký",
 )  # fmt: skip
