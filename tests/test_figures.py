@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 
 from crawler.figures import extract_documents, extract_figures, match_form, sentences
+from crawler.figures.metrics import METRICS
 from crawler.sampleserver import PROJECT_ROOT
 
 
@@ -50,8 +51,11 @@ RULES = [
     ("Tỉ lệ chi bộ hoàn thành tốt nhiệm vụ đạt 80%.", [("cells_rated_good", 80, "percent")]),
     (
         "Có 33/35 TCCSĐ hoàn thành tốt nhiệm vụ trở lên, đạt 94,3%.",
-        [("organizations_rated_good", 33, "count"), ("organizations_total", 35, "count"),
-         ("organizations_rated_good", 94.3, "percent")],  # fmt: skip
+        [
+            ("organizations_rated_good", 33, "count"),
+            ("organizations_total", 35, "count"),
+            ("organizations_rated_good", 94.3, "percent"),
+        ],
     ),
     (
         "Có 4 TCCSĐ hoàn thành xuất sắc nhiệm vụ (chiếm 28,6%).",
@@ -99,9 +103,13 @@ RULES = [
     ),
     (
         "Thi hành kỷ luật 18 đảng viên, trong đó khiển trách 11 (chiếm 61,1%), cảnh cáo 5.",
-        [("members_disciplined", 18, "count"), ("members_disciplined", 11, "count"),
-         ("members_disciplined", 61.1, "percent"), ("members_disciplined", 5, "count")],
-    ),  # fmt: skip
+        [
+            ("members_disciplined", 18, "count"),
+            ("members_disciplined", 11, "count"),
+            ("members_disciplined", 61.1, "percent"),
+            ("members_disciplined", 5, "count"),
+        ],
+    ),
     (
         "Đảng viên hoàn thành xuất sắc nhiệm vụ chiếm 14,7%; hoàn thành tốt nhiệm vụ chiếm 80,22%.",
         [("members_rated_excellent", 14.7, "percent"), ("members_rated_good", 80.22, "percent")],
@@ -125,6 +133,31 @@ RULES = [
     ("Không có tổ chức cơ sở đảng không hoàn thành nhiệm vụ.", [("organizations_rated_not_completed", 0, "count")]),
     ("Trong năm, không có đảng viên vi phạm.", [("members_violating", 0, "count")]),
     ("Không có đảng viên bị kỷ luật.", [("members_disciplined", 0, "count")]),
+    # units said by `cơ sở`/`đơn vị` right before a rating
+    (
+        "Trong 30 TCCSĐ có 6 đơn vị hoàn thành xuất sắc nhiệm vụ, 21 cơ sở hoàn thành tốt nhiệm vụ.",
+        [
+            ("organizations_total", 30, "count"),
+            ("organizations_rated_excellent", 6, "count"),
+            ("organizations_rated_good", 21, "count"),
+        ],
+    ),
+    # ratings of a population evaluated, with the qualifier before the verb; a typo of the label
+    (
+        "Có 2.140 đảng viên được đánh giá; trong đó hoàn thành xuất sắc nhiệm vụ gần như đạt 16%.",
+        [("members_rated_excellent", 16, "percent")],
+    ),
+    ("Có 3 chi bộ bị xếp loại “hoàn thành nhiệm vu”.", [("cells_rated_completed", 3, "count")]),
+    # `được xếp loại` after a count with a comma is another statement
+    (
+        "Năm 2024, chi bộ kết nạp 4 đảng viên, được xếp loại hoàn thành tốt nhiệm vụ.",
+        [("members_new", 4, "count")],
+    ),
+    # a new subject after `;` ends the breakdown and the verb before it
+    (
+        "Huyện A kết nạp 310 đảng viên, trong đó 95 người dân tộc thiểu số; Huyện B có 6.020 đảng viên.",
+        [("members_new", 310, "count"), ("members_new", 95, "count"), ("members_total", 6020, "count")],
+    ),
 ]
 
 
@@ -154,6 +187,18 @@ DISTRACTORS = [
     "Qua giám sát phát hiện 2 đảng viên có dấu hiệu vi phạm, chuyển sang kiểm tra.",
     "Tỷ lệ kết nạp so với kế hoạch của nhiều xã đạt trên 120%.",
     "Mỗi chi bộ phấn đấu mỗi năm kết nạp 1 - 2 đảng viên.",
+    # `mỗi năm` is no five; an average said before the organization
+    "Giai đoạn 2020 - 2025, bình quân mỗi năm Đảng bộ huyện kết nạp 240 đảng viên.",
+    # suspending a member; `đối với` is not `với`
+    "Đảng ủy đình chỉ sinh hoạt đảng đối với 2 đảng viên bị khởi tố.",
+    # `nghiệp vụ kiểm tra` is a trade, not an inspection
+    "Huyện ủy mở lớp tập huấn nghiệp vụ kiểm tra cho 95 cán bộ làm công tác kiểm tra.",
+    # the members of a committee
+    "Ban Chấp hành Đảng bộ xã khóa mới gồm 27 đồng chí; Ủy ban Kiểm tra có 5 đồng chí.",
+    # the units rated, said with no rating
+    "Năm 2023, huyện có 47 TCCSĐ được xếp loại.",
+    # villages, not cells
+    "Toàn tỉnh còn 7 ấp chưa có chi bộ riêng.",
 ]
 
 
@@ -214,6 +259,23 @@ def test_year_carries_within_a_paragraph_but_not_a_comparison_year():
         "Cùng năm, phường trao Huy hiệu Đảng cho 8 đồng chí.\n\nĐảng bộ có 600 đảng viên."
     )
     assert figs(text, "metric", "year") == [("members_new", 2023), ("members_badge", 2023), ("members_total", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chi bộ có 64 đảng viên, trong đó 21 đảng viên được miễn sinh hoạt, công tác do tuổi cao.",
+            [("members_total", 64, None), ("members_total", 21, "miễn sinh hoạt, công tác")],
+        ),
+        (
+            "Đảng bộ có 1.980 đảng viên; trong đó 430 đảng viên đã được tặng Huy hiệu từ 40 năm tuổi Đảng trở lên.",
+            [("members_total", 1980, None), ("members_total", 430, "Huy hiệu từ 40 năm tuổi Đảng trở lên")],
+        ),
+    ],
+)
+def test_make_up_of_the_membership_is_a_part_of_the_total(text, expected):
+    assert figs(text, "metric", "value", "category") == expected
 
 
 def test_categories_and_breakdown_after_trong_do():
@@ -278,8 +340,10 @@ def test_breakdowns_name_their_part(text, category):
         ("Huyện Cẩm Giàng có 30 chi bộ.", "Huyện Cẩm Giàng"),
         ("Toàn tỉnh kết nạp 3.612 đảng viên.", "toàn tỉnh"),
         ("Năm 2023, toàn Đảng bộ tỉnh kết nạp 6.218 đảng viên.", "Đảng bộ tỉnh"),
-        ("Chi bộ Trường THCS Nguyễn Chích trực thuộc Đảng bộ xã Đông Thành có 23 đảng viên.",
-         "Chi bộ Trường THCS Nguyễn Chích"),
+        (
+            "Chi bộ Trường THCS Nguyễn Chích trực thuộc Đảng bộ xã Đông Thành có 23 đảng viên.",
+            "Chi bộ Trường THCS Nguyễn Chích",
+        ),
         ("Chi bộ thôn 5, xã Hoằng Lộc hiện có 35 đảng viên.", "Chi bộ thôn 5"),
         ("Đảng bộ xã Thọ Phú (Triệu Sơn) có 14 chi bộ.", "Đảng bộ xã Thọ Phú"),
         ("Chi bộ khu phố 3 có 52 đảng viên.", "Chi bộ khu phố 3"),
@@ -404,3 +468,6 @@ def test_command_line_reads_stdin_and_files(tmp_path):
     assert run(str(path)).stdout == result.stdout
     missing = run(str(tmp_path / "missing.txt"))
     assert missing.returncode == 1 and "cannot read" in missing.stderr
+    listed = [line.split("\t") for line in run("--metrics").stdout.splitlines()]
+    assert [row[0] for row in listed] == list(METRICS)
+    assert all(len(row) == 4 and all(row) for row in listed)  # key, Vietnamese and English label, description

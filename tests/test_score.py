@@ -55,12 +55,13 @@ def test_place_name(org, place):
 # rules improve. blind3 was scored once before any rule change (see tests/gold/README.md).
 FLOORS = {
     "dev.jsonl": (1.0, 1.0, 1.0),
-    "own.jsonl": (0.98, 0.99, 1.0),
+    "own.jsonl": (1.0, 0.99, 1.0),
     "heldout.jsonl": (0.98, 0.98, 1.0),
     "blind.jsonl": (1.0, 1.0, 1.0),
     "blind2.jsonl": (1.0, 1.0, 1.0),
     "realdev.jsonl": (0.99, 0.99, 1.0),
-    "blind3.jsonl": (0.95, 0.98, 1.0),
+    "blind3.jsonl": (0.96, 0.98, 1.0),
+    "blind4.jsonl": (0.95, 0.96, 1.0),
 }
 
 

@@ -9,6 +9,7 @@ import sys
 import unicodedata
 
 from crawler.figures import extract_documents, extract_figures
+from crawler.figures.metrics import METRICS
 
 # Text of an article is tens of kilobytes; a file far larger than this is not one.
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -38,8 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("files", nargs="*", help="text files (UTF-8); standard input when none is given")
     parser.add_argument("--documents", action="store_true", help="print cited party documents instead")
+    parser.add_argument("--metrics", action="store_true", help="list the metrics (key, labels, description)")
     parser.add_argument("--max-bytes", type=int, default=MAX_INPUT_BYTES, help="refuse larger inputs (default 20 MiB)")
     args = parser.parse_args(argv)
+    if args.metrics:
+        for metric in METRICS.values():
+            print(f"{metric.key}\t{metric.label_vi}\t{metric.label_en}\t{metric.description}")
+        return 0
     status = 0
     for source in args.files or ["-"]:
         try:

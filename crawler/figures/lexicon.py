@@ -19,13 +19,26 @@ def phrase_re(phrases: Iterable[str]) -> re.Pattern:
 
 # A counted noun right after a number: `15 chi bộ`, `398 đảng viên`, `40 lượt đảng viên`.
 NOUN_RE = re.compile(
-    r"\s*(?:(?P<conn>lượt|số)\s+)?(?:(?P<pair>" + alternation(v.ORG_PAIRS) + r")|(?P<orgkind>"
-    + alternation(v.ORG_KIND_NOUNS) + r")|(?P<org>" + alternation(v.ORG_NOUNS) + r")|(?P<cell>" + alternation(v.CELL_NOUNS) + r")"
-    r"|(?P<memberkind>" + alternation(v.MEMBER_KIND_NOUNS) + r")|(?P<member>" + alternation(v.MEMBER_NOUNS) + r"))(?!\w)"
+    r"\s*(?:(?P<conn>lượt|số)\s+)?(?:(?P<pair>"
+    + alternation(v.ORG_PAIRS)
+    + r")|(?P<orgkind>"
+    + alternation(v.ORG_KIND_NOUNS)
+    + r")|(?P<org>"
+    + alternation(v.ORG_NOUNS)
+    + r")|(?P<cell>"
+    + alternation(v.CELL_NOUNS)
+    + r")"
+    r"|(?P<memberkind>"
+    + alternation(v.MEMBER_KIND_NOUNS)
+    + r")|(?P<member>"
+    + alternation(v.MEMBER_NOUNS)
+    + r"))(?!\w)"
 )
 # The same nouns anywhere (a subject before a label-first rating: `đảng viên hoàn thành ... chiếm 14%`).
 SUBJECT_RE = re.compile(
-    r"(?<!\w)(?<!trực thuộc )(?:(?P<org>" + alternation(v.ORG_PAIRS + v.ORG_NOUNS + v.ORG_KIND_NOUNS) + r")|(?P<cell>chi bộ)"
+    r"(?<!\w)(?<!trực thuộc )(?:(?P<org>"
+    + alternation(v.ORG_PAIRS + v.ORG_NOUNS + v.ORG_KIND_NOUNS)
+    + r")|(?P<cell>chi bộ)"
     r"|(?P<member>đảng viên|đv|đồng chí))(?!\w)"
 )
 FOREIGN_RE = re.compile(r"\s*(?:lượt\s+)?(?:" + alternation(v.FOREIGN_NOUNS) + r")(?!\w)")
@@ -37,10 +50,15 @@ RATING_KEY = {label: key for label, key in v.RATINGS}
 # A rating after the noun (`19 chi bộ được xếp loại hoàn thành tốt nhiệm vụ`).
 RATING_AFTER_RE = re.compile(r"\s*" + _LEAD_INS + _QUOTE + r"(?P<label>" + RATING_ALT + r")(?!\w)" + _QUOTE
                              + r"(?P<more>\s*trở lên)?")  # fmt: skip
+RATED_UNIT_RE = re.compile(r"\s+(?:" + alternation(v.RATED_UNIT_NOUNS) + r")(?=" + RATING_AFTER_RE.pattern + ")")
 # A rating anywhere (label-first: `hoàn thành tốt nhiệm vụ chiếm 10,22%`).
 RATING_RE = re.compile(r"(?<!\w)(?P<label>" + RATING_ALT + r")(?!\w)" + r"[\"']?(?P<more>\s*trở lên)?")
 EXEMPLARY_RE = re.compile(r"(?<!\w)(?:" + alternation(v.EXEMPLARY) + r")(?!\w)")
-VERB_RE = re.compile(r"(?<!\w)(?P<verb>" + alternation(verb for verb, _ in v.VERBS) + r")(?!\w)")
+# A verb after one of these is a noun phrase: `tập huấn nghiệp vụ kiểm tra cho 168 cán bộ`.
+_NOT_A_VERB_AFTER = "".join(rf"(?<!{word} )" for word in v.VERB_AS_NOUN_AFTER)
+VERB_RE = re.compile(
+    r"(?<!\w)" + _NOT_A_VERB_AFTER + r"(?P<verb>" + alternation(verb for verb, _ in v.VERBS) + r")(?!\w)"
+)
 VERB_KEY = {verb: key for verb, key in v.VERBS}
 AFTER_VERB_RE = re.compile(r"\s*(?:đã\s+|đều\s+|cũng\s+)?(?P<verb>" + alternation(p for p, _ in v.AFTER_VERBS)
                            + r"|được [^,;.\d]{1,20}? (?:kiểm tra|giám sát))(?!\w)")  # fmt: skip
@@ -50,6 +68,8 @@ AFTER_VERB_KEY = {phrase: key for phrase, key in v.AFTER_VERBS}
 def after_verb_key(phrase: str) -> str:
     """The predicate of a verb said after the noun (`được chi bộ giám sát` is inspected too)."""
     return AFTER_VERB_KEY.get(phrase) or "inspected"
+
+
 FORM_RE = phrase_re(v.DISCIPLINE_FORMS)
 TOTAL_CUE_RE = re.compile(r"(?<!đối )(?<!\w)(?:" + alternation(v.TOTAL_CUES) + r"|:)\s*$")
 RAISE_TOTAL_RE = phrase_re(v.RAISE_TOTAL)
@@ -59,7 +79,9 @@ CELL_KIND_RE = re.compile(r"\s+(?P<kind>(?:" + alternation(v.CELL_KINDS) + r")(?
                           r"(?:,\s*(?:" + alternation(v.CELL_KINDS) + r"|xã|thị trấn|phường|trường học|tổ dân phố)(?!\w))*)"
                           r"(?=\s*(?:[,;:.()]|và\s|với\s|đạt\s|được\s|hoàn thành|không\s|trong đó|có\s|$|\d))")  # fmt: skip
 # A goal word right after a percent is a plan the figure is measured against (`đạt 88% kế hoạch`), no goal.
-TARGET_RE = re.compile(r"(?<!\w)(?<!đạt )(?<!vượt )(?<!thành )(?<!bằng )(?<!% )(?<!%)(?:" + alternation(v.TARGET_CUES) + r")(?!\w)")
+TARGET_RE = re.compile(
+    r"(?<!\w)(?<!đạt )(?<!vượt )(?<!thành )(?<!bằng )(?<!% )(?<!%)(?:" + alternation(v.TARGET_CUES) + r")(?!\w)"
+)
 QUALIFIER_RE = re.compile(r"(?<!\w)(?P<q>" + alternation(q for q, _ in v.QUALIFIERS) + r")\s*$")
 QUALIFIER_KEY = dict(v.QUALIFIERS)
 PLAN_AFTER_RE = re.compile(r"\s*(?:so với\s+)?(?:" + alternation(v.PLAN_AFTER) + r")(?!\w)")

@@ -55,7 +55,8 @@ def _metrics() -> list[Metric]:
                "Members inspected or supervised", "Members inspected or supervised (kiểm tra, giám sát; lượt)."),
         Metric("members_violating", MEMBERS, "violating", "Số đảng viên có vi phạm", "Members found in violation",
                "Members an inspection concluded had violated rules."),
-        Metric("members_badge", MEMBERS, "badge", "Số đảng viên được trao Huy hiệu Đảng", "Members given the Party badge",
+        Metric("members_badge", MEMBERS, "badge", "Số đảng viên được trao Huy hiệu Đảng",
+               "Members given the Party badge",
                "Members awarded the Party badge; category: the badge (30 năm tuổi Đảng, ...)."),
         Metric("cells_total", CELLS, "total", "Số chi bộ", "Party cells",
                "Party cells (chi bộ) an organization has; category: the kind (thôn, khu phố, ...)."),
@@ -78,10 +79,14 @@ def _metrics() -> list[Metric]:
         for rating in ratings:
             out.append(
                 Metric(
-                    f"{entity}_rated_{rating}", entity, rating,
-                    f"Số {_ENTITY_VI[entity]} {_RATING_VI[rating]}", f"{_ENTITY_EN[entity].capitalize()} {_RATING_EN[rating]}",
-                    f"{_ENTITY_EN[entity].capitalize()} {_RATING_EN[rating]} in the annual review; a count or a percent.",
-                )  # fmt: skip
+                    f"{entity}_rated_{rating}",
+                    entity,
+                    rating,
+                    f"Số {_ENTITY_VI[entity]} {_RATING_VI[rating]}",
+                    f"{_ENTITY_EN[entity].capitalize()} {_RATING_EN[rating]}",
+                    f"{_ENTITY_EN[entity].capitalize()} {_RATING_EN[rating]} in the annual review;"
+                    " a count or a percent.",
+                )
             )
     return out
 

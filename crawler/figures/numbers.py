@@ -77,6 +77,8 @@ MASK_RES = (
     re.compile(r"(?<!\w)(?:đợt|dịp|nhân dịp|trước|sau|từ|đến)\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"),
     re.compile(rf"(?<!\w)(?:tháng|quý)\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?"),  # tháng 9/2022, quý I/2013
     re.compile(rf"(?<!\w)năm\s+{_Y}"),
+    # `mỗi năm`, `hằng năm`: a year, not the number five.
+    re.compile(r"(?<!\w)(?:mỗi|hằng|hàng|từng|cả|nhiều|những|các|cuối|đầu|giữa|trong|qua)\s+năm(?!\w)"),
     re.compile(r"\d+(?:\s*(?:,|và|-|đến)\s*\d+)*\s+năm\s+tuổi\s+đảng"),  # 30 năm tuổi Đảng, 45, 40 và 30 năm tuổi Đảng
     re.compile(r"(?<!\w)huy hiệu\s+\d+(?:\s*(?:,|và|-|đến)\s*\d+)*(?:\s+năm)?"),  # Huy hiệu 30 năm
     re.compile(r"\d+\s+(?:năm|tháng|ngày|tuần|quý|giờ|phút|tuổi|năm liền|năm liên tục)(?!\s+(?:tuổi\s+)?đảng)"

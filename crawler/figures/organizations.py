@@ -31,7 +31,8 @@ SCOPE_RE = re.compile(
 )
 CLASS_RE = re.compile(
     r"(?<!\w)(?:" + _alternation(BODY_CLASSES) + r"|(?:cấp ủy|ubkt|ủy ban kiểm tra)[^.;:]{0,60}?các cấp"
-    r"|(?:ủy ban kiểm tra|ubkt|ban thường vụ|ban tổ chức)\s+các\s+(?:huyện ủy|thị ủy|thành ủy|tỉnh ủy|đảng ủy|cấp ủy))(?!\w)"
+    r"|(?:ủy ban kiểm tra|ubkt|ban thường vụ|ban tổ chức)\s+các\s+"
+    r"(?:huyện ủy|thị ủy|thành ủy|tỉnh ủy|đảng ủy|cấp ủy))(?!\w)"
 )
 # An organ that only issued a decision is not the organization (settled case 1).
 ISSUER_AFTER_RE = re.compile(r"\s*(?:[^.;:]{0,40}?)(?:ra |ban hành |vừa |đã )*quyết định(?! số)")
@@ -39,11 +40,17 @@ _WORD_RE = re.compile(r"\S+")
 _NOT_A_NAME = {"Đảng", "Trung", "Nhân", "Cộng", "Ban", "Ủy", "Uỷ", "Thường", "Đại"}
 _STOP = {"có", "với", "đã", "hiện", "là", "và", "được", "bị", "trong", "gồm", "luôn", "đang", "cũng", "sẽ", "vừa",
          "không", "tại", "của", "về", "cho", "từ", "nhiệm", "lần", "khóa", "khoá", "tổ", "đến", "năm", "thực", "chức",
-         "kết", "trao", "tổ", "đạt", "cho", "biết", "nâng", "thi", "kiểm", "giám", "phát", "tiếp", "xếp"}  # fmt: skip
+         "kết", "trao", "đạt", "biết", "nâng", "thi", "kiểm", "giám", "phát", "tiếp", "xếp"}  # fmt: skip
 # Upper-case abbreviations that follow a name but are not part of it (`UBKT Huyện ủy X KT 17 đảng viên`).
 _ABBREVIATIONS = {"KT", "GS", "KTGS", "UBKT", "BTV", "TCCSĐ", "TCĐ", "ĐV", "HTXSNV", "HTTNV", "HTNV", "TSVM", "HHĐ"}
 LEVEL_OF = {"tp": "thành phố", "tp.": "thành phố", "t.p": "thành phố", "tx": "thị xã", "tx.": "thị xã", "t.x": "thị xã"}
-COMMITTEE_LEVEL = {"huyện ủy": "huyện", "thành ủy": "thành phố", "thị ủy": "thị xã", "tỉnh ủy": "tỉnh", "quận ủy": "quận"}
+COMMITTEE_LEVEL = {
+    "huyện ủy": "huyện",
+    "thành ủy": "thành phố",
+    "thị ủy": "thị xã",
+    "tỉnh ủy": "tỉnh",
+    "quận ủy": "quận",
+}
 
 
 @dataclass
@@ -110,7 +117,9 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
                 if not capital:
                     continue  # `chi bộ quân sự`: a kind of cell, not a named one
                 unit_end = om.end("scope") if om["scope"] else om.end("unit")
-                name, name_end = _name_after(text, unit_end + 1, end) if m[unit_end : unit_end + 1] == " " else ("", unit_end)
+                name, name_end = (
+                    _name_after(text, unit_end + 1, end) if m[unit_end : unit_end + 1] == " " else ("", unit_end)
+                )
                 label = text[om.start("body") : name_end if name else unit_end]
                 level = "khối" if om["unit"].startswith("khối") else om["scope"]
                 org = Org(om.start(), name_end if name else unit_end, label, level, depth=depth)
@@ -132,7 +141,11 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
                 name, name_end = _unit_name_after(text, om.end("body") + 1, end)
                 org = Org(om.start(), name_end, f"{body} {name}", None, depth=depth)
         elif om["bare"]:
-            if depth_at(om.start()) or (om.start() > 0 and m[om.start() - 1] == "(") or _after_party_word(m, om.start()):
+            if (
+                depth_at(om.start())
+                or (om.start() > 0 and m[om.start() - 1] == "(")
+                or _after_party_word(m, om.start())
+            ):
                 continue
             if found and re.fullmatch(r",\s*", m[found[-1].end : om.start()]):
                 continue  # `Chi bộ thôn 5, xã Hoằng Lộc`: where the unit is, not another one

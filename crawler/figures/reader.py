@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from crawler.figures import lexicon as lx
@@ -150,6 +151,14 @@ class Sentence:
         return self.clauses[-1]
 
 
+def _last(matches):
+    """The last of an iterator of matches, or None."""
+    last = None
+    for last in matches:  # noqa: B007
+        pass
+    return last
+
+
 def _entity(groups: dict) -> str | None:
     if groups.get("org") or groups.get("orgkind") or groups.get("pair"):
         return ORGS
@@ -173,6 +182,13 @@ _ATTRIBUTE_STOP_RE = re.compile(
     r"|nhận|xếp loại|đánh giá|kiểm tra|giám sát|công nhận|truy tặng|vi phạm)"
 )
 _ATTRIBUTE_LEAD_RE = re.compile(r"^(?:(?:đều là|là|người|những|các|,)\s+)+")
+# Holders of a badge of N years or more are a stock of the membership, not an award: `trong đó 612 đảng
+# viên đã được tặng Huy hiệu từ 40 năm tuổi Đảng trở lên`.
+_BADGE_STOCK_RE = re.compile(
+    r"\s+(?:đã\s+)?(?:được\s+)?(?:trao\s+)?(?:tặng|nhận)\s+(?P<stock>huy hiệu\s+từ\s+\d+\s+năm\s+tuổi\s+đảng\s+trở lên)"
+)
+# The units rated, said with no rating: `có 51 TCCSĐ được xếp loại; trong đó ...` (settled case 5).
+_RATED_POPULATION_RE = re.compile(r"\s+(?:được\s+)?(?:đánh giá,\s*)?xếp loại(?=\s*(?:[;.:)]|$))")
 _MEMBER_POPULATION_RE = re.compile(r"\s+(?P<population>[^\d;:.()]{2,60}?)\s+là\s+đảng viên(?!\w)")
 
 
@@ -190,20 +206,34 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
         it.predicate, it.how, it.category = "disciplined", "after", form.group(1)  # `(4 khiển trách, 1 cảnh cáo)`
         it.consumed = pos + form.end()
         return
-    if it.mt.unit == "count" and it.mt.of_total is None and re.search(
-        r"(?<!\w)tỷ lệ[^\d;]{0,40}?(?:đạt|là|chiếm|bằng)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$", m[max(s.start, it.mt.start - 60) : it.mt.start]
-    ) and not lx.NOUN_RE.match(m, pos, limit):
+    if (
+        it.mt.unit == "count"
+        and it.mt.of_total is None
+        and re.search(
+            r"(?<!\w)tỷ lệ[^\d;]{0,40}?(?:đạt|là|chiếm|bằng)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$",
+            m[max(s.start, it.mt.start - 60) : it.mt.start],
+        )
+        and not lx.NOUN_RE.match(m, pos, limit)
+    ):
         it.mt.unit = "percent"  # `tỷ lệ kết nạp đạt 3,4 so với tổng số đảng viên`: a rate, with or without %
     nm = lx.NOUN_RE.match(m, pos, limit)
     foreign = lx.FOREIGN_RE.match(m, pos, limit)
     population = _MEMBER_POPULATION_RE.match(m, pos, limit)
-    if population and (nm is None or nm.end() > population.start("population") + 1) and not lx.NOUN_RE.fullmatch(
-        m, population.start("population") - 1, population.end("population")
+    if (
+        population
+        and (nm is None or nm.end() > population.start("population") + 1)
+        and not lx.NOUN_RE.fullmatch(m, population.start("population") - 1, population.end("population"))
     ):  # `69/73 trưởng thôn, khu phố là đảng viên`: members inside another population
         it.entity, it.predicate, it.how = MEMBERS, "total", "total"
         it.category = _clean(s.text[population.start("population") : population.end("population")])
         it.consumed = population.end()
         return
+    unit = lx.RATED_UNIT_RE.match(m, pos, limit) if nm is None else None
+    if unit:
+        said = _last(lx.NOUN_RE.finditer(m, s.start, it.mt.start))
+        it.entity = CELLS if said is not None and _entity(said.groupdict()) == CELLS else ORGS
+        it.noun_end = pos = unit.end()
+        foreign = None
     if foreign and (nm is None or foreign.end() > nm.end()):
         it.foreign = m[foreign.start() : foreign.end()].strip()
         it.consumed = foreign.end()
@@ -213,6 +243,14 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
         it.foreign = "cán bộ"
         it.consumed = pos
         return
+    if nm and it.entity is None:
+        stock = _BADGE_STOCK_RE.match(m, nm.end(), limit)
+        if stock:
+            it.entity, it.predicate, it.how = MEMBERS, "total", "total"
+            it.noun, it.noun_start, it.noun_end = s.text[nm.start() : nm.end()].strip(), nm.start(), nm.end()
+            it.category = s.text[stock.start("stock") : stock.end("stock")]
+            it.consumed = stock.end()
+            return
     if nm:
         groups = nm.groupdict()
         it.entity = _entity(groups)
@@ -235,7 +273,9 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
             elif re.match(r"\s+trực thuộc(?!\w)", m[pos:limit]):
                 pos = pos + len(re.match(r"\s+trực thuộc", m[pos:limit]).group(0))
         elif it.entity == ORGS:
-            km = re.match(r"\s+(?:ở|trong|tại)\s+(?P<kind>[^\d,;:.()]{3,50}?)(?=\s*(?:[,;:.()]|với|và|$))", m[pos:limit])
+            km = re.match(
+                r"\s+(?:ở|trong|tại)\s+(?P<kind>[^\d,;:.()]{3,50}?)(?=\s*(?:[,;:.()]|với|và|$))", m[pos:limit]
+            )
             if km:
                 it.category = _clean(s.text[pos + km.start("kind") : pos + km.end("kind")])
                 pos += km.end()
@@ -267,7 +307,10 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
                 attr = _member_attribute(s, pos, limit)
                 if attr:
                     it.attribute, pos = attr
-    by_form = re.match(r"\s*,?\s*(?:bằng|với)\s+(?:các\s+)?hình thức\s*:?\s*(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)", m[pos:limit])
+    by_form = re.match(
+        r"\s*,?\s*(?:bằng|với)\s+(?:các\s+)?hình thức\s*:?\s*(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)",
+        m[pos:limit],
+    )
     if by_form:
         it.category, pos = by_form.group(1), pos + by_form.end()  # `kỷ luật 2 đảng viên bằng hình thức khiển trách`
     more = lx.OR_MORE_RE.match(m, pos, limit)
@@ -290,13 +333,23 @@ def _org_kind_end(m: str, pos: int, limit: int) -> int:
     return pos + km.end() if km else pos
 
 
+_EXEMPT_RE = re.compile(
+    r"\s*(?:đã\s+)?(?:được\s+)?(?P<what>miễn\s+(?:sinh hoạt|công tác)(?:\s*(?:,|và)\s*(?:sinh hoạt|công tác))*"
+    r"(?:\s+đảng)?)(?!\w)"
+)
+
+
 def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | None:
     """`nữ`, `dự bị`, `là người dân tộc thiểu số`, `đang làm việc tại ...`: what picks out part of the members."""
     at = pos
     while True:
         stop = _ATTRIBUTE_STOP_RE.search(s.m, at, limit)
         # `dân tộc Dao, Sán Chỉ, Tày`: a comma before a name goes on with the same attribute
-        if stop and stop.group(0) == "," and re.match(r"\s*[A-ZĐ][^\W\d_]*(?=\W|$)", s.text[stop.end() : stop.end() + 20]):
+        if (
+            stop
+            and stop.group(0) == ","
+            and re.match(r"\s*[A-ZĐ][^\W\d_]*(?=\W|$)", s.text[stop.end() : stop.end() + 20])
+        ):
             at = stop.end()
             continue
         break
@@ -304,11 +357,19 @@ def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | No
     raw = s.m[pos:end]
     if not raw.strip() or lx.RATING_RE.search(raw) or lx.AFTER_VERB_RE.match(raw):
         return None
+    exempt = _EXEMPT_RE.match(s.m, pos, limit)
+    if exempt:  # `48 đảng viên được miễn sinh hoạt, công tác`: part of the membership (settled case 5 is the review)
+        return s.text[exempt.start("what") : exempt.end("what")], exempt.end()
     lead = _ATTRIBUTE_LEAD_RE.match(raw.strip())
     offset = pos + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
     text = _clean(s.text[offset:end])
-    if not text or len(text) > 60 or re.match(
-        r"(?:mới|đều|được|đã)(?!\w)|trong\s+(?:năm|đó|số|tổng|toàn|đợt|quý|tháng|nhiệm|giai|thời|dịp|cả)(?!\w)", text.lower()
+    if (
+        not text
+        or len(text) > 60
+        or re.match(
+            r"(?:mới|đều|được|đã)(?!\w)|trong\s+(?:năm|đó|số|tổng|toàn|đợt|quý|tháng|nhiệm|giai|thời|dịp|cả)(?!\w)",
+            text.lower(),
+        )
     ):
         return None
     return text, end
@@ -317,7 +378,7 @@ def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | No
 def _badge_category(text: str) -> str:
     """`30 năm tuổi đảng` → `30 năm tuổi Đảng`, as the spec writes a badge."""
     words = text.split()
-    return " ".join(words[:-1] + ["Đảng"]) if words and words[-1].lower() == "đảng" else text
+    return " ".join([*words[:-1], "Đảng"]) if words and words[-1].lower() == "đảng" else text
 
 
 # --- 3. deciding: the rules, in order ----------------------------------------------------------------
@@ -326,6 +387,13 @@ def _badge_category(text: str) -> str:
 # These make a count no figure even when a verb follows them: `đề nghị thi hành kỷ luật 58 đảng viên`.
 _ALWAYS_NOT_A_FIGURE = ("bình quân", "trung bình", "mỗi năm", "mỗi chi bộ", "mỗi xã", "mỗi đảng bộ", "mỗi tổ chức",
                         "đề nghị", "đề xuất", "xét đề nghị")  # fmt: skip
+
+
+_COMMITTEE_RE = re.compile(
+    r"(?<!\w)(?:ban chấp hành|ban thường vụ|ủy ban kiểm tra|ubkt|chi ủy)(?!\w)[^\d;,]{0,50}?"
+    r"(?:có|gồm|bao gồm)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$"
+)
+NOT_OF_THE_VOCABULARY = "not a figure of the vocabulary (evaluated, all did, compared)"
 
 
 def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
@@ -339,6 +407,9 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         it.skip = "a share of a plan or a comparison"
         return
     lead = m[it.lead_start : it.mt.start]
+    if it.noun and _COMMITTEE_RE.search(lead) and not re.match(r"đảng viên|đv", it.noun.lower()):
+        it.skip = "the members of a committee"  # `Ban Chấp hành ... gồm 33 đồng chí`, `UBKT có 5 đồng chí`
+        return
     compared = re.match(r"\s*(?:so với|so cùng kỳ)(?!\w)(?!\s+(?:tổng số|số|tổng))", m[it.consumed : it.consumed + 30])
     if lx.DELTA_RE.search(lx.QUALIFIER_RE.sub("", lead).rstrip() + " ") or compared:
         it.skip = "a difference"
@@ -346,12 +417,20 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
     after = lx.NOT_AFTER_RE.match(m, it.consumed) or (
         it.noun_end and it.how != "rating" and lx.NOT_AFTER_RE.match(m, it.noun_end)
     )
-    if not after and it.noun_end and re.match(r"[^;.\d]{0,25}?\s(?:tham dự|dự họp|có mặt)(?!\w)", m[it.noun_end : it.noun_end + 40]):
+    if (
+        not after
+        and it.noun_end
+        and re.match(r"[^;.\d]{0,25}?\s(?:tham dự|dự họp|có mặt)(?!\w)", m[it.noun_end : it.noun_end + 40])
+    ):
         after = True  # `1.500 cán bộ, đảng viên tham dự`: attendance
+    if not after and it.noun_end and it.how != "rating":
+        after = _RATED_POPULATION_RE.match(m, it.noun_end)
     if after and re.search(r"tổng số\s*$", m[max(0, it.mt.start - 16) : it.mt.start]):
         after = None  # `Trong tổng số 356 đảng viên được đánh giá, ...`: the whole, a total
-    if after and (after is True or not re.match(r"\s*,?\s*so với\s+(?:tổng số|số|tổng)", m[after.start() : after.start() + 30])):
-        it.skip = "not a figure of the vocabulary (evaluated, all did, compared)"
+    if after and (
+        after is True or not re.match(r"\s*,?\s*so với\s+(?:tổng số|số|tổng)", m[after.start() : after.start() + 30])
+    ):
+        it.skip = NOT_OF_THE_VOCABULARY
         return
     if it.mt.unit == "percent" and re.search(r"so với\s+(?:kế hoạch|chỉ tiêu|nghị quyết|mục tiêu|cùng kỳ)", lead):
         it.skip = "a share of a plan, said before it"
@@ -370,7 +449,7 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         word = nb.group(0)
         between = window[nb.end() :]
         governed = lx.VERB_RE.search(between) or re.search(
-            r"(?<!\w)(?:có|hiện có|với|gồm|bao gồm|tổng số|sinh hoạt tại|sinh hoạt ở|lên)\s*$",
+            r"(?<!\w)(?:có|hiện có|(?<!đối )với|gồm|bao gồm|tổng số|sinh hoạt tại|sinh hoạt ở|lên)\s*$",
             lx.QUALIFIER_RE.sub("", between).rstrip(),
         )
         if not governed and not (word == "mỗi năm" and is_target(s, it)):
@@ -391,18 +470,21 @@ def rule_entity(s: Sentence, it: Item, prev: Item | None) -> None:
         inside_org = any(o.start <= base + candidate.start() < o.end for o in s.orgs)
         if not inside_org and not re.search(r"(?:của|thuộc)\s*$", lead[: candidate.start()]):
             subject = candidate
-    if subject is not None and not re.search(r"(?:tổng số|so với|trên tổng số|trong tổng số)\s*$", lead[: subject.start()]):
+    if subject is not None and not re.search(
+        r"(?:tổng số|so với|trên tổng số|trong tổng số)\s*$", lead[: subject.start()]
+    ):
         it.entity = _entity(subject.groupdict())
         return
     if it.entity:
         return
-    if prev is not None and prev.entity and not prev.skip:
-        it.entity = prev.entity
+    if prev is not None and prev.entity and (not prev.skip or (prev.skip == NOT_OF_THE_VOCABULARY and prev.noun)):
+        it.entity = prev.entity  # also the population said before it: `5.872 đảng viên được đánh giá; trong đó ...`
 
 
 _SUBJECT_BEFORE_RE = re.compile(
     r"(?<!\w)(?:số\s+|tỷ lệ\s+)?(?P<noun>đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng|cơ sở đảng)(?!\w)"
-    r"(?P<rest>[^;:()]*?)\s*(?:là|chiếm|có|đạt|:|tăng từ|giảm từ|(?<=\w)(?=\s*(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chưa đến"
+    r"(?P<rest>[^;:()]*?)\s*(?:là|chiếm|có|đạt|:|tăng từ|giảm từ"
+    r"|(?<=\w)(?=\s*(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chưa đến"
     r"|chưa tới)\s*$))\s*(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chưa đến|chưa tới)?\s*$"
 )
 
@@ -455,6 +537,18 @@ def rule_subject_before(s: Sentence, it: Item, prev: Item | None) -> None:
         it.category = category
 
 
+# What may stand between a rating said first and its number: `hoàn thành tốt nhiệm vụ chiếm 10,22%`.
+_AFTER_RATING_RE = re.compile(
+    r"[\"'\s]*(?:trở lên)?(?:\s+(?:của|ở|tại|trong)\s+[^\d;,:]{0,50}?)?\s*(?:,\s*)?"
+    r"(?:chiếm|là|đạt|có|:|tỷ lệ|chiếm tỷ lệ|đạt tỷ lệ|=|"
+    r"có\s+\d*|tăng từ|giảm từ|từ|tăng|giảm)?\s*"
+    r"(?:" + lx.alternation(q for q, _ in lx.v.QUALIFIERS) + r"|chỉ còn|còn)?\s*"
+    r"(?:(?:đạt|là|chiếm)\s*)?"  # `gần như đạt 15%`
+)
+# The second number of a change: `tăng từ 6 ... lên 9`.
+_TO_VALUE_RE = re.compile(r"\s*(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*")
+
+
 def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
     """A rating after the number; a rating said first; the verb that governs it; a verb said after
     it; a new total (`nâng tổng số ... lên`); a total cue; a share of the figure before it; the
@@ -470,36 +564,23 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
     if it.predicate and it.how in ("rating", "after"):
         return
     # A rating said before the number: `hoàn thành tốt nhiệm vụ chiếm 10,22%`.
-    rating = None
-    for rating in lx.RATING_RE.finditer(lead):
-        pass
-    if rating is not None and re.fullmatch(r"[\"'\s]*(?:trở lên)?(?:\s+(?:của|ở|tại|trong)\s+[^\d;,:]{0,50}?)?\s*(?:,\s*)?"
-                                           r"(?:chiếm|là|đạt|có|:|tỷ lệ|chiếm tỷ lệ|đạt tỷ lệ|=|"
-                                           r"có\s+\d*|tăng từ|giảm từ|từ|tăng|giảm)?\s*"
-                                           r"(?:khoảng|trên|gần|hơn|dưới|xấp xỉ|chỉ còn|còn)?\s*",
-                                           lead[rating.end() :]):  # fmt: skip
+    rating = _last(lx.RATING_RE.finditer(lead))
+    if rating is not None and _AFTER_RATING_RE.fullmatch(lead[rating.end() :]):
         it.predicate, it.how = lx.RATING_KEY[rating["label"]], "rating"
         return
-    exemplary = None
-    for exemplary in lx.EXEMPLARY_RE.finditer(lead):
-        pass
+    exemplary = _last(lx.EXEMPLARY_RE.finditer(lead))
     if exemplary is not None and prev is not None and prev.predicate in ("clean_strong", "clean_strong_exemplary"):
         it.predicate, it.how = "clean_strong_exemplary", "rating"
         it.entity = it.entity or prev.entity
         return
     if it.predicate:  # from the tail (a member population)
         return
-    raise_total = None
-    for raise_total in lx.RAISE_TOTAL_RE.finditer(lead):
-        pass
-    verb = None
-    for verb in lx.VERB_RE.finditer(lead):
-        pass
+    raise_total = _last(lx.RAISE_TOTAL_RE.finditer(lead))
+    verb = _last(lx.VERB_RE.finditer(lead))
     if raise_total is not None and (verb is None or verb.start() < raise_total.start()):
         it.predicate, it.how = "total", "raise"
         return
-    if prev is not None and prev.metric and re.fullmatch(r"\s*(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*",
-                                                          m[max(prev.consumed, prev.mt.end) : it.mt.start]):  # fmt: skip
+    if prev is not None and prev.metric and _TO_VALUE_RE.fullmatch(m[max(prev.consumed, prev.mt.end) : it.mt.start]):
         it.predicate, it.entity, it.how = prev.predicate, it.entity or prev.entity, "list"  # `tăng từ 6 ... lên 9`
         return
     noun_total = re.search(r"(?:tổng số|số lượng)\s+(?:đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)"
@@ -511,15 +592,11 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
         key = lx.VERB_KEY[verb["verb"]]
         it.predicate, it.how = key, "verb"
         if key == "disciplined":
-            form = None
-            for form in lx.FORM_RE.finditer(lead[verb.start() :]):
-                pass
+            form = _last(lx.FORM_RE.finditer(lead[verb.start() :]))
             if form is not None and not it.category:
                 it.category = form.group(0)
         if key == "badge":
-            badge = None
-            for badge in re.finditer(r"\d+\s+năm(?:\s+tuổi\s+đảng)?(?!\w)", lead[verb.start() :]):
-                pass
+            badge = _last(re.finditer(r"\d+\s+năm(?:\s+tuổi\s+đảng)?(?!\w)", lead[verb.start() :]))
             if badge is not None and not it.category:
                 start = lead_from + verb.start() + badge.start()
                 it.category = _badge_category(s.text[start : start + len(badge.group(0))])
@@ -537,21 +614,23 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
                            or (_population_of_share(s, it) if prev.predicate == "total" else None))  # fmt: skip
             return
     # A value in brackets after a comparison is that time's value of the figure compared.
-    if prev is not None and prev.metric and it.clause.opener == "(" and it.entity in (None, prev.entity):
-        if re.search(r"so với[^;()]{0,30}$", m[prev.consumed : it.clause.start - 1]):
-            it.predicate, it.entity, it.how = prev.predicate, prev.entity, "list"
-            return
+    compared = prev is not None and re.search(r"so với[^;()]{0,30}$", m[prev.consumed : it.clause.start - 1])
+    if compared and prev.metric and it.clause.opener == "(" and it.entity in (None, prev.entity):
+        it.predicate, it.entity, it.how = prev.predicate, prev.entity, "list"
+        return
     if prev is not None and prev.clause.depth > it.clause.depth:
         prev = s.last_at_depth.get(it.clause.depth, prev)  # `12 tổ chức đảng (gồm: ...) và 34 đảng viên`
     if prev is not None and prev.predicate and not prev.skip:
         between = re.sub(r"\([^()]*\)", "", m[prev.consumed : it.mt.start])
-        if re.fullmatch(r"[\s,;)(]*(?:và|cùng|hoặc|còn|,)?[\s,(]*(?:có\s*)?(?:khoảng|trên|gần|hơn|dưới)?\s*", between) or (
-            it.category and re.fullmatch(r"[\s,;)(]*[^\d;]{0,40}", between)
+        if (
+            re.fullmatch(r"[\s,;)(]*(?:và|cùng|hoặc|còn|,)?[\s,(]*(?:có\s*)?(?:khoảng|trên|gần|hơn|dưới)?\s*", between)
+            or (it.category and re.fullmatch(r"[\s,;)(]*[^\d;]{0,40}", between))
+        ) and (
+            it.entity == prev.entity or it.entity is None or prev.how in ("verb", "after") or prev.predicate == "total"
         ):
-            if it.entity == prev.entity or it.entity is None or prev.how in ("verb", "after") or prev.predicate == "total":
-                it.predicate, it.how = prev.predicate, "list"
-                it.entity = it.entity or prev.entity
-                return
+            it.predicate, it.how = prev.predicate, "list"
+            it.entity = it.entity or prev.entity
+            return
 
 
 def _words_before_share(s: Sentence, start: int, end: int) -> str | None:
@@ -572,7 +651,9 @@ def _words_before_share(s: Sentence, start: int, end: int) -> str | None:
     return _clean(s.text[offset : offset + len(words)])
 
 
-_POPULATION_SHARE_RE = re.compile(r"\s*(?:tổng số|số)\s+(?P<pop>[^\d;.()]{2,40}?)(?=\s+(?:của|trong|toàn|tại)\s|[;.)]|$)")
+_POPULATION_SHARE_RE = re.compile(
+    r"\s*(?:tổng số|số)\s+(?P<pop>[^\d;.()]{2,40}?)(?=\s+(?:của|trong|toàn|tại)\s|[;.)]|$)"
+)
 
 
 def _population_of_share(s: Sentence, it: Item) -> str | None:
@@ -600,6 +681,13 @@ def rule_defaults(s: Sentence, it: Item, prev: Item | None) -> None:
     """Admissions and badges are of members; a percent of a rating with no noun is of its subject."""
     if it.predicate in ("new", "badge") and it.entity is None:
         it.entity = MEMBERS
+    if (
+        it.predicate is None
+        and it.entity
+        and it.noun
+        and re.search(r"(?<!\w)trong(?: tổng)?(?: số)?\s*$", s.m[it.lead_start : it.mt.start])
+    ):
+        it.predicate, it.how = "total", "total"  # `Trong 24 TCCSĐ, có 5 ...`: the whole the parts are of
     if it.entity == CELLS and it.predicate in ("inspected", "disciplined", "violating"):
         # A cell inspected or disciplined is an organization so treated, of the kind `chi bộ`.
         it.entity = ORGS
@@ -621,7 +709,8 @@ RULES: tuple[Callable[[Sentence, Item, Item | None], None], ...] = (
 # --- breakdowns -------------------------------------------------------------------------------------
 
 _LEAD_CATEGORY_STRIP_RE = re.compile(
-    r"^(?:(?:trong đó|trong số đó|trong số này|gồm|bao gồm|cụ thể|riêng|về hình thức|về cơ cấu|còn|có|là|với|và)[\s,:]*)+"
+    r"^(?:(?:trong đó|trong số đó|trong số này|gồm|bao gồm|cụ thể|riêng"
+    r"|về hình thức|về cơ cấu|còn|có|là|với|và)[\s,:]*)+"
 )
 _LEAD_CATEGORY_TAIL_RE = re.compile(r"(?:\s+(?:có|là|với|gồm|đạt|chiếm))+\s*$")
 
@@ -640,7 +729,9 @@ class _Whole:
         return metric_for(self.entity, self.predicate)
 
 
-_WHOLE_PHRASE_RE = re.compile(r"\s*(?:\d[\d.,]*\s+)?(?P<noun>đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)(?!\w)")
+_WHOLE_PHRASE_RE = re.compile(
+    r"\s*(?:\d[\d.,]*\s+)?(?P<noun>đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)(?!\w)"
+)
 
 
 def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
@@ -655,40 +746,53 @@ def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
         cue = _breakdown_before(s, it, items[:i], para)
         if cue is None:
             continue
-        if re.search(r"trong (?:tổng )?số\s*$", s.m[max(s.start, cue - 14) : cue]) and not s.m[cue : it.mt.start].strip():
+        if (
+            re.search(r"trong (?:tổng )?số\s*$", s.m[max(s.start, cue - 14) : cue])
+            and not s.m[cue : it.mt.start].strip()
+        ):
             continue  # `Trong số 132 đảng viên mới, ...`: the whole itself, said again
         whole = _whole_for(it, items[:i], cue) or _named_whole(s, cue, it) or _whole_for(it, para.prev_items, s.end)
         if whole is None:
             population = _population_before(s, items[:i], cue)
-            if population and it.entity == MEMBERS and it.predicate == "total":
-                if not it.category or population.lower().startswith(it.category.lower()):
-                    it.category = population  # `3.350 thanh niên nhập ngũ, trong đó 187 người là đảng viên`
+            longer = population and (not it.category or population.lower().startswith(it.category.lower()))
+            if longer and it.entity == MEMBERS and it.predicate == "total":
+                it.category = population  # `3.350 thanh niên nhập ngũ, trong đó 187 người là đảng viên`
             continue
         if whole is it:
             continue
         if it.entity == CELLS and whole.entity == ORGS and whole.predicate in ("inspected", "disciplined", "violating"):
             it.entity = ORGS  # `kiểm tra 12 tổ chức đảng (gồm: 7 đảng ủy cơ sở, 5 chi bộ trực thuộc)`
             it.category = it.category or _clean(s.text[it.noun_start : it.consumed])
-        if whole.predicate == "clean_strong" and it.noun_end and re.match(r"\s+(?:đạt\s+)?tiêu biểu(?!\w)", s.m[it.noun_end : it.noun_end + 20]):
+        if (
+            whole.predicate == "clean_strong"
+            and it.noun_end
+            and re.match(r"\s+(?:đạt\s+)?tiêu biểu(?!\w)", s.m[it.noun_end : it.noun_end + 20])
+        ):
             it.predicate, it.how = "clean_strong_exemplary", "rating"  # `trong đó có 6 chi bộ tiêu biểu`
             continue
         if it.how == "verb" and it.predicate == "violating" and whole.predicate == "disciplined":
             it.predicate, it.how = None, ""  # `trong đó vi phạm chính sách dân số 12 đảng viên`: the reason
-        if it.predicate is None or it.how in ("list", "total") and whole.predicate != "total":
-            if it.how != "list" or it.entity == whole.entity:
-                it.predicate, it.how = whole.predicate, "part"
-                it.entity = it.entity or whole.entity
+        inherits = it.predicate is None or (it.how in ("list", "total") and whole.predicate != "total")
+        if inherits and (it.how != "list" or it.entity == whole.entity):
+            it.predicate, it.how = whole.predicate, "part"
+            it.entity = it.entity or whole.entity
         if it.metric != whole.metric:
             if it.metric and it.entity == whole.entity and whole.category and not it.category:
-                it.category = whole.category  # `264 chi bộ trực thuộc đảng ủy cơ sở ..., trong đó 57 chi bộ ... tiêu biểu`
+                it.category = (
+                    whole.category
+                )  # `264 chi bộ trực thuộc đảng ủy cơ sở ..., trong đó 57 chi bộ ... tiêu biểu`
             continue
         it.part_of = whole
         lead_category = None if it.category or it.attribute else _lead_category(s, it, cue)
         category = it.category or it.attribute or lead_category
-        if category is None and last_part is not None and last_part.category and getattr(last_part, "lead_named", False):
-            if re.fullmatch(r"[\s,]*(?:và)?\s*", s.m[last_part.consumed : it.mt.start]):
-                category = last_part.category  # `Ban Thường vụ kiểm tra 38 tổ chức đảng, 96 đảng viên`
-                lead_category = category
+        if (
+            category is None
+            and last_part is not None
+            and last_part.category
+            and getattr(last_part, "lead_named", False)
+        ) and re.fullmatch(r"[\s,]*(?:và)?\s*", s.m[last_part.consumed : it.mt.start]):
+            category = last_part.category  # `Ban Thường vụ kiểm tra 38 tổ chức đảng, 96 đảng viên`
+            lead_category = category
         if category is None and whole.category and whole.category != it.category:
             category = None
         if category is None:
@@ -724,7 +828,9 @@ def _named_whole(s: Sentence, cue_end: int, it: Item) -> Item | _Whole | None:
         return None
     entity = MEMBERS if wm["noun"] in ("đảng viên", "đv") else CELLS if wm["noun"] == "chi bộ" else ORGS
     av = lx.AFTER_VERB_RE.match(s.m, wm.end())
-    verb = re.match(r"\s+(?:được\s+|mới\s+)?(kết nạp|kiểm tra|giám sát|kỷ luật|trao)(?!\w)", s.m[wm.end() : wm.end() + 30])
+    verb = re.match(
+        r"\s+(?:được\s+|mới\s+)?(kết nạp|kiểm tra|giám sát|kỷ luật|trao)(?!\w)", s.m[wm.end() : wm.end() + 30]
+    )
     predicate = lx.after_verb_key(av["verb"]) if av else lx.VERB_KEY[verb.group(1)] if verb else "total"
     return _Whole(entity, predicate)
 
@@ -753,11 +859,17 @@ def _breakdown_before(s: Sentence, it: Item, before: list[Item], para: Paragraph
     return None
 
 
+# A clause after `;` that opens with a name and `có` speaks of another unit: `...; Kon Tum có 8.430 đảng viên`.
+_NEW_SUBJECT_RE = re.compile(r"\s*(?!Trong\b|Riêng\b|Gồm\b)(?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈÍÓÒÚÙÝ]\w*\s+){1,4}(?:hiện\s+)?có\s")
+
+
 def _new_statement_between(s: Sentence, cue_end: int, it: Item) -> bool:
     for c in s.clauses:
-        if cue_end <= c.start <= it.mt.start and c.opener == ";" and c.depth == 0:
-            if lx.VERB_RE.match(s.m, c.start + len(s.m[c.start : c.end]) - len(s.m[c.start : c.end].lstrip())):
-                return True
+        if not (cue_end <= c.start <= it.mt.start and c.opener == ";" and c.depth == 0):
+            continue
+        text = s.m[c.start : c.end]
+        if lx.VERB_RE.match(s.m, c.start + len(text) - len(text.lstrip())) or _NEW_SUBJECT_RE.match(s.text, c.start):
+            return True
     return False
 
 
@@ -796,7 +908,9 @@ def _lead_category(s: Sentence, it: Item, cue_end: int) -> str | None:
     badge = re.fullmatch(r"(?:huy hiệu\s+)?\d+\s+năm\s+tuổi\s+đảng", stripped)
     if badge:
         offset = s.m.find(stripped, start, it.mt.start)
-        return _badge_category(s.text[offset : offset + len(stripped)].replace("Huy hiệu ", "").replace("huy hiệu ", ""))
+        return _badge_category(
+            s.text[offset : offset + len(stripped)].replace("Huy hiệu ", "").replace("huy hiệu ", "")
+        )
     if not stripped or len(stripped) > 60 or lx.RATING_RE.search(stripped) or re.search(r"\d", stripped):
         return None
     if lx.SUBJECT_RE.fullmatch(stripped) and verb is None:
@@ -887,7 +1001,11 @@ def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
             candidates.append((scope.start, "scope", scope))
     if not candidates:
         for org in s.orgs:  # `... cho 15 đồng chí thuộc Đảng bộ huyện X`: named once, at the end
-            if org.start > it.mt.start and org.kind == "named" and re.search(r"(?:thuộc|của)\s+$", m[max(0, org.start - 8) : org.start]):
+            if (
+                org.start > it.mt.start
+                and org.kind == "named"
+                and re.search(r"(?:thuộc|của)\s+$", m[max(0, org.start - 8) : org.start])
+            ):
                 return org.name
         return para.org.name if para.org else None
     # A class of bodies (`cấp ủy các cấp`) names no unit: the unit is the one named or carried.
@@ -916,7 +1034,9 @@ def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
 def _is_source(s: Sentence, org: Org) -> bool:
     before = s.m[max(s.start, org.start - 30) : org.start]
     after = s.m[org.end : org.end + 20]
-    return bool(re.search(r"(?:theo|của|tin từ|số liệu của|báo cáo của)\s+(?:[\w\s]{0,25})$", before)) or after.lstrip(" ,").startswith("cho biết")
+    return bool(re.search(r"(?:theo|của|tin từ|số liệu của|báo cáo của)\s+(?:[\w\s]{0,25})$", before)) or after.lstrip(
+        " ,"
+    ).startswith("cho biết")
 
 
 # --- the reader -------------------------------------------------------------------------------------
@@ -1003,9 +1123,11 @@ def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> t
                 break
         if it.metric:
             prev = s.last_at_depth[it.clause.depth] = it
+        elif it.skip == NOT_OF_THE_VOCABULARY and it.noun and it.entity:
+            prev = it  # the population evaluated: what the ratings after it are of
     _continue_lists_backwards(s, items)
     resolve_breakdowns(s, items, para)
-    for a, b in zip(items, items[1:], strict=False):
+    for a, b in pairwise(items):
         if b.how == "share" and not b.category and a.category and a.metric == b.metric:
             b.category = a.category
     _of_the_whole(s, items)
@@ -1031,7 +1153,11 @@ def _of_the_whole(s: Sentence, items: list[Item]) -> None:
     """`Trong tổng số 356 đảng viên được đánh giá, có 48 đồng chí hoàn thành xuất sắc ...`: the ratings
     that follow are of that whole (their `of_total`)."""
     for i, whole in enumerate(items):
-        if whole.metric and whole.predicate == "total" and re.search(r"trong tổng số\s*$", s.m[s.start : whole.mt.start]):
+        if (
+            whole.metric
+            and whole.predicate == "total"
+            and re.search(r"trong tổng số\s*$", s.m[s.start : whole.mt.start])
+        ):
             for it in items[i + 1 :]:
                 if it.metric and it.entity == whole.entity and it.how == "rating" and it.mt.of_total is None:
                     it.mt.of_total = whole.mt.value
@@ -1040,7 +1166,7 @@ def _of_the_whole(s: Sentence, items: list[Item]) -> None:
 def _in_total_of(s: Sentence, items: list[Item]) -> None:
     """`49 trong tổng số 56 TCCSĐ được xếp loại ...`: X of the whole Y. What is said after Y's noun
     (a rating, `được đánh giá`) is said of X; Y is the whole, a total unless a verb says otherwise."""
-    for x, y in zip(items, items[1:], strict=False):
+    for x, y in pairwise(items):
         if not re.fullmatch(r"[\s,]*(?:trong|trên)\s+tổng số\s*", s.m[x.consumed : y.mt.start]):
             continue
         x.mt.of_total, x.total_given = y.mt.value, True
@@ -1076,11 +1202,20 @@ def _topic(s: Sentence) -> tuple[str, str] | None:
 def _continue_lists_backwards(s: Sentence, items: list[Item]) -> None:
     """`kết luận 1 tổ chức đảng và 5 đảng viên có vi phạm`: a verb said after the last item of a list
     tells what the earlier ones are, when they have nothing of their own."""
-    for a, b in reversed(list(zip(items, items[1:], strict=False))):
-        weak = a.how == "total" and b.how in ("after", "rating") and re.fullmatch(r"\s*và\s*", s.m[a.consumed : b.mt.start])
-        if (a.predicate is None or weak) and not a.skip and a.entity and b.how in ("after", "rating", "list") and b.predicate:
-            if re.fullmatch(r"\s*(?:,|và)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*", s.m[a.consumed : b.mt.start]):
-                a.predicate, a.how = b.predicate, "backlist"
+    for a, b in reversed(list(pairwise(items))):
+        weak = (
+            a.how == "total"
+            and b.how in ("after", "rating")
+            and re.fullmatch(r"\s*và\s*", s.m[a.consumed : b.mt.start])
+        )
+        if (
+            (a.predicate is None or weak)
+            and not a.skip
+            and a.entity
+            and b.how in ("after", "rating", "list")
+            and b.predicate
+        ) and re.fullmatch(r"\s*(?:,|và)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*", s.m[a.consumed : b.mt.start]):
+            a.predicate, a.how = b.predicate, "backlist"
 
 
 def _cross_sentence(s: Sentence, items: list[Item], para: Paragraph) -> None:
@@ -1144,7 +1279,9 @@ def _zero_figures(s: Sentence, para: Paragraph) -> list[Figure]:
         if not metric:
             continue
         mt = Mention(zm.start(), zm.end(), 0)
-        it = Item(mt, s.clause_at(zm.start()), entity=entity, consumed=zm.end(), lead_start=s.clause_at(zm.start()).start)
+        it = Item(
+            mt, s.clause_at(zm.start()), entity=entity, consumed=zm.end(), lead_start=s.clause_at(zm.start()).start
+        )
         fig = _figure(s, it, para)
         fig.metric = metric
         found.append(fig)

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from crawler.figures.vocabulary import TYPOS
+
 _OLD_TONES = {
     "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
     "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
@@ -17,6 +19,9 @@ _OLD_TONES = {
 }  # fmt: skip
 _OLD_TONE_RE = re.compile(r"(?=[ou])(?<!q)(?:" + "|".join(_OLD_TONES) + r")(?!\w)")
 _TI_LE_RE = re.compile(r"(?<!\w)tỉ(?= lệ(?!\w))")
+_TYPOS = dict(TYPOS)
+assert all(len(typo) == len(fix) for typo, fix in TYPOS)
+_TYPO_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(typo) for typo in _TYPOS) + r")(?!\w)")
 # Typographic quotes and dashes read as plain ones; the same length, so offsets hold.
 _PLAIN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "‐": "-", "\u00a0": " "})
 
@@ -27,7 +32,8 @@ def match_form(text: str) -> str:
     if len(lowered) != len(text):  # a few characters (İ) lower to two: keep those as they are
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     lowered = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(0)], lowered)
-    return _TI_LE_RE.sub("tỷ", lowered).translate(_PLAIN)
+    lowered = _TYPO_RE.sub(lambda m: _TYPOS[m.group(0)], _TI_LE_RE.sub("tỷ", lowered))
+    return lowered.translate(_PLAIN)
 
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
@@ -112,7 +118,12 @@ def clauses(m: str, start: int, end: int) -> list[Clause]:
     depth, opener, pos = 0, "start", start
     for mark in _CLAUSE_MARK_RE.finditer(m, start, end):
         ch = mark.group(0)
-        if ch == ":" and mark.start() > start and m[mark.start() - 1].isdigit() and m[mark.end() : mark.end() + 1].isdigit():
+        if (
+            ch == ":"
+            and mark.start() > start
+            and m[mark.start() - 1].isdigit()
+            and m[mark.end() : mark.end() + 1].isdigit()
+        ):
             continue  # a time, 09:30
         if ch == "-" and re.search(r"[\d%]\s*$", m[start : mark.start()]) and re.match(r"\s*\d", m[mark.end() : end]):
             continue  # a range, 90 - 100

@@ -15,7 +15,8 @@ YEAR_RES = (
     re.compile(rf"(?<!\w)quý\s+(?:[ivx]+|\d)\s+năm\s+(?P<year>{_Y})(?!\d)"),
 )
 PERIOD_RE = re.compile(
-    rf"(?<!\w)(?:nhiệm kỳ|giai đoạn|thời kỳ|từ năm|năm học|từ)\s*\(?\s*(?P<a>{_Y})\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>{_Y})(?!\d)"
+    rf"(?<!\w)(?:nhiệm kỳ|giai đoạn|thời kỳ|từ năm|năm học|từ)\s*\(?\s*(?P<a>{_Y})"
+    rf"\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>{_Y})(?!\d)"
 )
 # A year after these is what a figure is compared with, not when it is.
 COMPARISON_RE = re.compile(
@@ -34,7 +35,8 @@ RESET_RE = re.compile(
 
 # An anniversary names the year it is held: `kỷ niệm 94 năm Ngày thành lập Đảng` → 1930 + 94.
 ANNIVERSARY_RE = re.compile(
-    r"(?<!\w)(?P<n>\d{1,3})\s+năm\s+(?:ngày\s+)?(?:(?P<party>thành lập đảng)|(?P<ho>sinh (?:chủ tịch |bác )?hồ chí minh)"
+    r"(?<!\w)(?P<n>\d{1,3})\s+năm\s+(?:ngày\s+)?(?:(?P<party>thành lập đảng)"
+    r"|(?P<ho>sinh (?:chủ tịch |bác )?hồ chí minh)"
     r"|(?P<nation>cách mạng tháng tám|quốc khánh))"
 )
 _FOUNDED = {"party": 1930, "ho": 1890, "nation": 1945}
@@ -61,7 +63,9 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
             if NOT_A_TIME_RE.search(before):
                 continue
             taken.append((ym.start(), ym.end()))
-            if re.search(r"(?<!\w)từ\s*$", before) and re.match(r"\s*(?:trở về trước|trở lại đây|đến nay)", m[ym.end() : ym.end() + 20]):
+            if re.search(r"(?<!\w)từ\s*$", before) and re.match(
+                r"\s*(?:trở về trước|trở lại đây|đến nay)", m[ym.end() : ym.end() + 20]
+            ):
                 marks.append(TimeMark(ym.start(), ym.end(), None))  # `từ năm 2015 trở về trước`: a span, no year
                 continue
             marks.append(TimeMark(ym.start(), ym.end(), int(ym["year"]), comparison=bool(COMPARISON_RE.search(before))))
@@ -81,7 +85,9 @@ _CONGRESS_RE = re.compile(r"(?:đại hội|lần thứ [ivxlc]+|khóa [ivxlc]+)
 
 
 # A term right after a body's name names the body (`Ban Thường vụ ... nhiệm kỳ 2020 - 2025`).
-_BODY_TERM_RE = re.compile(r"(?:ban thường vụ|ban chấp hành|đảng ủy|huyện ủy|tỉnh ủy|thị ủy|thành ủy|chi ủy)[^;,.]{0,40}\s$")
+_BODY_TERM_RE = re.compile(
+    r"(?:ban thường vụ|ban chấp hành|đảng ủy|huyện ủy|tỉnh ủy|thị ủy|thành ủy|chi ủy)[^;,.]{0,40}\s$"
+)
 
 
 def names_a_body(m: str, start: int, pos: int) -> bool:

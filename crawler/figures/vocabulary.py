@@ -13,7 +13,16 @@ MEMBERS, CELLS, ORGS = "members", "cells", "organizations"
 
 # Nouns that count party organizations, longest first. Those of the second list name a kind of
 # base organization: inside a breakdown they are the part's category.
-ORG_NOUNS = ("tổ chức cơ sở đảng", "tổ chức cơ sở", "tccs đảng", "tccsđ", "tổ chức đảng", "tcđ", "cơ sở đảng", "tổ chức")
+ORG_NOUNS = (
+    "tổ chức cơ sở đảng",
+    "tổ chức cơ sở",
+    "tccs đảng",
+    "tccsđ",
+    "tổ chức đảng",
+    "tcđ",
+    "cơ sở đảng",
+    "tổ chức",
+)
 # Two kinds named together count organizations of no one kind: `39 đảng bộ, chi bộ trực thuộc`.
 ORG_PAIRS = ("đảng bộ, chi bộ cơ sở", "đảng bộ, chi bộ trực thuộc", "đảng bộ, chi bộ", "chi, đảng bộ cơ sở",
              "chi, đảng bộ", "chi bộ, đảng bộ")  # fmt: skip
@@ -26,6 +35,10 @@ MEMBER_NOUNS = ("đảng viên", "đv", "đồng chí", "đ/c", "người", "tr�
                 "quần chúng", "cấp ủy viên")  # fmt: skip
 # Member nouns that are a category of members themselves (a count of them is a part).
 MEMBER_KIND_NOUNS = ("cấp ủy viên",)
+# Words that stand for the units rated, but only right before a rating: `31 cơ sở đạt trong sạch,
+# vững mạnh`, `5 đơn vị hoàn thành xuất sắc nhiệm vụ`. They count organizations, or cells where cells
+# were the last party noun said.
+RATED_UNIT_NOUNS = ("cơ sở", "đơn vị")
 # After a number, these nouns say it counts something else (households, money, villages, ...).
 FOREIGN_NOUNS = (
     "hộ", "ha", "héc-ta", "triệu", "tỷ", "nghìn đồng", "đồng", "lớp", "học viên", "đại biểu", "thôn", "bản", "xã",
@@ -34,7 +47,7 @@ FOREIGN_NOUNS = (
     "đoàn viên", "hội viên", "tân binh", "thanh niên", "học sinh", "em", "giáo viên", "công nhân", "doanh nghiệp",
     "nhiệm vụ", "nội dung", "kiến nghị", "đợt", "điểm", "%", "lượt người", "cơ quan", "đơn vị", "tập thể",
     "cá nhân", "mô hình", "công trình", "dự án", "vụ", "buổi", "bài", "tin", "sáng kiến", "nghị quyết", "quyết định",
-    "chi ủy viên", "ủy viên", "thành viên", "chữ ký", "phiếu",
+    "chi ủy viên", "ủy viên", "thành viên", "chữ ký", "phiếu", "ấp", "buôn", "làng", "bon", "sóc", "khóm",
 )  # fmt: skip
 
 # --- what is said of it ----------------------------------------------------------------------------
@@ -147,6 +160,13 @@ QUALIFIERS = (
     ("chưa đến", "under"), ("chưa tới", "under"), ("chỉ còn dưới", "under"), ("không đến", "under"),
 )  # fmt: skip
 
+# A verb after these words names a trade or a task, not an act: `nghiệp vụ kiểm tra`, `công tác giám sát`.
+VERB_AS_NOUN_AFTER = ("nghiệp vụ", "công tác", "ngành", "cán bộ", "kỹ năng")
+
+# Typos of the trade words read as the words they miss (spec settled case 9); each the same length as
+# its fix, so that offsets hold.
+TYPOS = (("nhiệm vu", "nhiệm vụ"), ("hòan thành", "hoàn thành"), ("đang viên", "đảng viên"))
+
 # --- numbers that are not figures --------------------------------------------------------------------
 
 # Right after a percent: a share of a plan or a comparison, not a figure.
@@ -163,7 +183,8 @@ NOT_A_FIGURE_BEFORE = (
 )  # fmt: skip
 # After the noun: what makes it not a figure of the vocabulary.
 NOT_A_FIGURE_AFTER = (
-    "được đánh giá", "được kiểm điểm", "dự đánh giá", "thuộc diện miễn", "miễn đánh giá", "được miễn",
+    "được đánh giá", "được kiểm điểm", "dự đánh giá", "thuộc diện miễn", "miễn đánh giá", "được miễn đánh giá",
+    "được miễn kiểm điểm",
     "chưa đánh giá", "đều kết nạp", "đều phát triển", "đều tổ chức", "đã tổ chức đại hội", "tổ chức đại hội", "hoàn thành đại hội", "tham gia", "tham dự",
     "được chọn", "có nguồn", "so với năm", "so với cùng kỳ", "so với", "bị xóa tên", "xóa tên", "được cho ra khỏi đảng",
     "ra khỏi đảng", "được đưa ra khỏi đảng", "chuyển sinh hoạt", "xin vắng", "vắng", "có mặt", "dự họp", "dự lễ", "dự",
