@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 N ?= 5000
 BENCH_JSON ?= data/bench-$(N).json
-.PHONY: demo test bench browse lint format clean browser
+.PHONY: demo test quick score bench browse lint format clean browser
 DB ?= data/demo.db
 PORT ?= 8001
 
@@ -38,17 +38,24 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP) $(CHROMIUM)  ## crawl the bundled sample site into data/demo.db and print a summary
-	$(PY) -m crawler.demo
+	$(PY) -m demo
 
 test: $(STAMP) $(CHROMIUM)  ## lint and run the whole test suite
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+quick: $(STAMP)  ## the quick loop for an edit: lint and every test but whole crawls (seconds)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m "not slow" -q
+
+score: $(STAMP)  ## score the figure reader on every gold set, with its speed
+	$(VENV)/bin/baothanhhoa score --timing evaluation/gold/*.jsonl
+
 bench: $(VENV)/.bench $(NGINX)  ## generate N articles, crawl them through nginx, compare with the bare engine
-	$(PY) -m crawler.bench -n $(N) --json $(BENCH_JSON)
+	$(PY) -m bench -n $(N) --json $(BENCH_JSON)
 
 browse: $(STAMP)  ## Datasette on 127.0.0.1:$(PORT) over $(DB) (default data/demo.db, made by make demo)
-	$(PY) -m crawler.browse $(DB) --port $(PORT)
+	$(VENV)/bin/baothanhhoa browse $(DB) --port $(PORT)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

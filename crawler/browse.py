@@ -1,7 +1,8 @@
 """Browse a crawl database in Datasette, on 127.0.0.1, with the project's metadata and chart page.
 
-The metadata (data/metadata.json) is written for any database file: its `__DB__` entry is given
-the name Datasette derives from the file name (in a temporary file, removed when Datasette stops).
+The metadata (crawler/datasette/metadata.json, installed with the package) is written for any
+database file: its `__DB__` entry is given the name Datasette derives from the file name (in a
+temporary file, removed when Datasette stops).
 Browsing writes nothing: a database made by an older version is refused with the command that
 upgrades it, and one on a read-only filesystem is opened immutable.
 """
@@ -18,11 +19,11 @@ import tempfile
 from pathlib import Path
 
 from crawler import outcome
-from crawler.sampleserver import PROJECT_ROOT
 from crawler.storage import StorageError, open_readonly
 
-METADATA = PROJECT_ROOT / "data" / "metadata.json"
-TEMPLATES = PROJECT_ROOT / "data" / "templates"
+DATASETTE = Path(__file__).resolve().parent / "datasette"
+METADATA = DATASETTE / "metadata.json"
+TEMPLATES = DATASETTE / "templates"
 
 
 def metadata_for(db_path: str | Path) -> dict:

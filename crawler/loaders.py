@@ -3,7 +3,7 @@
 Each field is extracted in named stages, the first that yields a value winning, so that a layout
 change degrades to metadata and then to generic text instead of to an empty row:
 
-1. ``site``: the selectors of the page's layout (crawler/layouts/);
+1. ``site``: the selectors of the page's layout (the site's `Layout`s, crawler/sites/);
 2. ``metadata``: JSON-LD, OpenGraph, ``article:*`` and ``<meta>`` tags;
 3. ``generic``: the page's headings and paragraphs, furniture left out.
 
@@ -24,60 +24,36 @@ from parsel import Selector
 from parsel.csstranslator import css2xpath
 from scrapy.loader import ItemLoader
 
-from crawler.figures import Bounds, extract_rows
 from crawler.items import ArticleItem
-from crawler.layouts import Layout, detect_layout
-from crawler.text import (
-    clean_text,
-    is_teaser,
-    join_paragraphs,
-    normalize_iso_datetime,
-    parse_vn_datetime,
-    strip_lead_prefix,
-)
-from crawler.urls import article_id
-
-SITE_NAME_SUFFIXES = (" - Báo Thanh Hóa", " | Báo Thanh Hóa", " - Baothanhhoa.vn")
-# Page furniture that is never article text, whatever element it sits in.
-FURNITURE_SELECTOR = (
-    "header, footer, nav, aside, form, script, style, noscript, .box, .comments, .breadcrumb,"
-    " .article__share, .author-box, .article__tags, .other-news, .sidebar, .pagination"
-)
-FURNITURE_TEXT = (
-    "Tin liên quan",
-    "Đọc nhiều",
-    "bình luận",
-    "Chia sẻ thông tin với bạn bè",
-    "Tắt [X]",
-    "{name}",
-    "{body}",
-    "{time}",
-    "Ý kiến của bạn sẽ được biên tập",
-)
+from crawler.site import Layout, Site
+from crawler.text import clean_text, join_paragraphs, normalize_iso_datetime, parse_vn_datetime
 
 
 def _drop_empty(value: str | None) -> str | None:
     return value or None
 
 
+def _strip_lead_prefix(text: str, loader_context: dict) -> str:
+    return loader_context["site"].strip_lead_prefix(text)
+
+
+def _strip_title_suffix(title: str, loader_context: dict) -> str:
+    return loader_context["site"].strip_title_suffix(title)
+
+
 class ArticleLoader(ItemLoader):
+    """Cleans each field; the site (in the loader's context) knows its byline and title suffixes."""
+
     default_item_class = ArticleItem
     default_input_processor = MapCompose(clean_text, _drop_empty)
     default_output_processor = TakeFirst()
-    lead_in = MapCompose(clean_text, strip_lead_prefix, _drop_empty)
-    title_in = MapCompose(clean_text, lambda t: _strip_site_name(t), _drop_empty)
+    lead_in = MapCompose(clean_text, _strip_lead_prefix, _drop_empty)
+    title_in = MapCompose(clean_text, _strip_title_suffix, _drop_empty)
     body_in = MapCompose(_drop_empty)
     published_at_in = MapCompose(lambda v: normalize_iso_datetime(v) or parse_vn_datetime(v))
     tags_in = MapCompose(clean_text, _drop_empty)
     tags_out = Identity()
     id_in = MapCompose(str, clean_text, _drop_empty)
-
-
-def _strip_site_name(title: str) -> str:
-    for suffix in SITE_NAME_SUFFIXES:
-        if title.endswith(suffix):
-            return title[: -len(suffix)].strip()
-    return title
 
 
 @lru_cache(maxsize=256)
@@ -87,11 +63,12 @@ def _xpath(css: str) -> etree.XPath:
 
 
 class Page:
-    """An article page's element tree, selected with compiled XPaths: parsel's convenience costs
-    a Selector object per match, which on the crawl's per-page path adds up."""
+    """An article page's element tree, selected with compiled XPaths (parsel's convenience costs
+    a Selector object per match, which on the crawl's per-page path adds up), and its site."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, site: Site) -> None:
         self.root = root
+        self.site = site
 
     def select(self, css: str) -> list:
         if not css:
@@ -212,17 +189,13 @@ def _node_text(node: Any) -> str:
     return clean_text(node) if isinstance(node, str) else _element_text(node)
 
 
-def _is_furniture(text: str) -> bool:
-    return any(marker in text for marker in FURNITURE_TEXT) and len(text) < 200
-
-
 _PARAGRAPH_TAGS = ("p", "h2", "h3")
 
 
-def body_paragraphs(container: Any, exclude: str, author: str | None = None) -> list[str]:
+def body_paragraphs(container: Any, site: Site, exclude: str, author: str | None = None) -> list[str]:
     """The article's paragraphs inside `container` (an lxml element), without captions, boxes,
     author line or teasers."""
-    excluded = set(Page(container).select(exclude)) if exclude else set()
+    excluded = set(Page(container, site).select(exclude)) if exclude else set()
     paragraphs = []
     for p in container.iter(*_PARAGRAPH_TAGS):
         if p.tag != "p" and p.get("class"):
@@ -230,7 +203,7 @@ def body_paragraphs(container: Any, exclude: str, author: str | None = None) -> 
         if p in excluded or any(a in excluded for a in p.iterancestors()):
             continue
         text = _element_text(p)
-        if not text or is_teaser(text) or _is_furniture(text):
+        if not text or site.is_teaser(text) or site.is_furniture(text):
             continue
         style = (p.get("style") or "").replace(" ", "").lower()
         if "text-align:right" in style and len(text) < 80:
@@ -264,7 +237,7 @@ def _site_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[st
     author = clean_text(authors[0]) if authors else None
     paragraphs = []
     for container in page.select(layout.body)[:1]:
-        paragraphs = body_paragraphs(container, layout.body_exclude, author)
+        paragraphs = body_paragraphs(container, page.site, layout.body_exclude, author)
     return [join_paragraphs(paragraphs)] if paragraphs else []
 
 
@@ -275,7 +248,9 @@ def _meta_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[st
 def _generic_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
     for scope in ("article", "main", "body"):
         for container in page.select(scope)[:1]:
-            paragraphs = [p for p in body_paragraphs(container, FURNITURE_SELECTOR) if len(p) >= 40]
+            paragraphs = [
+                p for p in body_paragraphs(container, page.site, page.site.furniture_selector) if len(p) >= 40
+            ]
             if paragraphs:
                 return [join_paragraphs(paragraphs)]
     return []
@@ -289,7 +264,7 @@ def claimed_ids(page: Page, layout: Layout | None, meta: PageMetadata) -> list[s
     """The article ids the page says it is: its own article element's id (the layout's `id`
     selector, never a teaser's) and the ids of its canonical and OpenGraph URLs."""
     own = [clean_text(v) for v in page.select(layout.id)] if layout and layout.id else []
-    from_meta = [article_id(u) for u in meta.get("url")]
+    from_meta = [page.site.article_id(u) for u in meta.get("url")]
     return list(dict.fromkeys(i for i in own + from_meta if i))
 
 
@@ -319,17 +294,18 @@ class LoadResult:
     claimed_ids: list[str] = field(default_factory=list)
 
 
-def load_article(sel: Selector, url: str) -> LoadResult:
-    """Extract one article from a page (a Response or a Selector over its HTML) fetched from `url`.
+def load_article(sel: Selector, url: str, site: Site) -> LoadResult:
+    """Extract one article of `site` from a page (a Response or a Selector over its HTML) fetched
+    from `url`.
 
     The article's id is the one `url` (by default the response's own) names; what the page claims is
     reported beside it."""
     url = url or getattr(sel, "url", "")
     selector = sel.selector if hasattr(sel, "selector") else sel
-    page = Page(selector.root)
-    layout = detect_layout(page.select)
+    page = Page(selector.root, site)
+    layout = site.detect_layout(page.select)
     meta = PageMetadata.from_root(page.root)
-    loader = ArticleLoader(selector=selector)
+    loader = ArticleLoader(selector=selector, site=site)
     fallbacks: list[tuple[str, str]] = []
     for name, stages in STAGES.items():
         for i, (stage, getter) in enumerate(stages):
@@ -344,7 +320,7 @@ def load_article(sel: Selector, url: str) -> LoadResult:
     if not loader.get_collected_values("url"):
         loader.add_value("url", url)
         fallbacks.append(("url", "response"))
-    loader.add_value("id", article_id(url))
+    loader.add_value("id", site.article_id(url))
     item = loader.load_item()
     item["body_encoded"] = bool(layout and not item.get("body") and page.select(layout.encoded_body))
     for name in ("title", "body", "published_at"):
@@ -356,23 +332,3 @@ def load_article(sel: Selector, url: str) -> LoadResult:
         fallbacks=fallbacks,
         claimed_ids=claimed_ids(page, layout, meta),
     )
-
-
-def load_page(
-    body: bytes, url: str, encoding: str | None, *, figures: Bounds | None = None
-) -> tuple[dict, str, list[tuple[str, str]], list[str]]:
-    """`load_article` over a page's bytes, returning plain values: what a worker process sends back
-    (the values, the layout, the fallbacks and the claimed ids).
-
-    With `figures` (the bounds of one article's extraction), the article's figures, documents and
-    the bounds reached are read in the same call, so a page costs one round trip to the worker, not
-    two (the figures pipeline then finds them done)."""
-    from scrapy.http import HtmlResponse
-
-    result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url)
-    values = dict(result.item)
-    if figures is not None and values.get("body"):
-        values["figures"], values["documents"], values["limits"] = extract_rows(
-            values["body"], values.get("published_at"), figures
-        )
-    return values, result.layout, result.fallbacks, result.claimed_ids

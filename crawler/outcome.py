@@ -13,9 +13,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 OK = 0
 UNHEALTHY = 1
 BAD_ARGUMENTS = 2
@@ -23,17 +20,17 @@ DATABASE_UNUSABLE = 3
 STORAGE_FAILED = 4
 LOCKED = 75
 
-# Stats keys the store pipeline sets when the database fails it, and the health check sets.
+# Stats keys where the run ledger (crawler/ledger.py) records a storage failure and the verdict.
 STORAGE_ERROR = "storage/error"
 STORAGE_ERROR_AT = "storage/error_at"  # "open" (nothing was fetched) or "write" (during the run)
 HEALTH_STATUS = "health/status"
 HEALTH_REASONS = "health/reasons"
 
 
-def exit_status(stats: Mapping[str, Any]) -> int:
-    """The exit status of a finished crawl, from its stats."""
-    if stats.get(STORAGE_ERROR):
-        return DATABASE_UNUSABLE if stats.get(STORAGE_ERROR_AT) == "open" else STORAGE_FAILED
-    if stats.get(HEALTH_STATUS) == "failed":
+def exit_status(*, storage_error_at: str | None, health: str) -> int:
+    """The exit status of a finished crawl: where storage failed (None: it did not), and the health."""
+    if storage_error_at is not None:
+        return DATABASE_UNUSABLE if storage_error_at == "open" else STORAGE_FAILED
+    if health == "failed":
         return UNHEALTHY
     return OK

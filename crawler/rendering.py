@@ -46,7 +46,7 @@ class RenderingAddon:
     """Turns rendering on when RENDER_ENABLED allows it and a Chromium is installed."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        mode = str(settings.get("RENDER_ENABLED", "auto")).lower()
+        mode = str(settings.get("RENDER_ENABLED")).lower()
         chromium = find_chromium(settings.get("CHROMIUM_PATH"))
         active = mode in ("auto", "true", "1", "yes") and chromium is not None
         if mode in ("true", "1", "yes") and chromium is None:

@@ -1,8 +1,10 @@
 """Scrapy settings. The defaults are polite to the real site; tests, the demo and the benchmark
-override the delays for their local server with -s/settings, never by editing these."""
+override the delays for their local server with -s/settings, never by editing these.
+
+The crawler's own settings (SQLITE_DB, WORKER_PROCESSES, FIGURES_*, HEALTH_*, ...) and their
+defaults are in crawler/defaults.py, registered by its add-on; set them here or with -s."""
 
 from crawler import __version__
-from crawler.figures import Bounds
 
 BOT_NAME = "baothanhhoa_party"
 SPIDER_MODULES = ["spiders"]
@@ -23,7 +25,7 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 # getaddrinfo-based: resolves IPv6 (a base_url of http://[::1]:8000 for a local mirror) as well as IPv4.
-DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
+TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 RETRY_TIMES = 3
 # A news page is tens of kilobytes; anything near these sizes is not an article.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
@@ -39,11 +41,9 @@ CONCURRENT_ITEMS = 8
 COOKIES_ENABLED = False
 LOG_LEVEL = "INFO"
 
-# Pages whose body is written by script are re-requested through headless Chromium
-# (crawler/rendering.py): "auto" renders when a Chromium is installed, "false" never does.
-ADDONS = {"crawler.rendering.RenderingAddon": 0}
-RENDER_ENABLED = "auto"
-CHROMIUM_PATH = "/usr/bin/chromium"
+# Our settings' defaults first; then rendering through Chromium for pages whose body is written by
+# script (crawler/rendering.py), which reads RENDER_ENABLED.
+ADDONS = {"crawler.defaults.Defaults": -100, "crawler.rendering.RenderingAddon": 0}
 
 # Health of a run (crawler/health.py): a failed run exits non-zero and says why in crawl_runs.
 SPIDERMON_ENABLED = True
@@ -51,12 +51,7 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "crawler.workers.WorkerPool": 100,
 }
-# Processes that parse pages and read figures beside the crawl (crawler/workers.py); 0: in-process.
-WORKER_PROCESSES = 1
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.health.HealthMonitorSuite",)
-HEALTH_MIN_ARTICLES = 1
-HEALTH_MAX_EMPTY_BODIES = 0
-HEALTH_MAX_ERRORS = 10
 
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.SiteBoundaryMiddleware": 650}
 
@@ -66,28 +61,5 @@ ITEM_PIPELINES = {
     "pipelines.figures.FiguresPipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }
-
-# Where articles are stored, how many go into one transaction, and how long a writer waits (seconds)
-# for another one (a manual run beside a scheduled one, crawler.reextract) before the run fails.
-SQLITE_DB = "data/baothanhhoa.db"
-SQLITE_BATCH_SIZE = 50
-SQLITE_BUSY_TIMEOUT = 60.0
-# Incremental runs (the default mode) stop paging a section at the first listing page that holds
-# at least this many stored articles; they are the overlap that catches re-dated articles.
-INCREMENTAL_OVERLAP = 3
-# How many articles missed by earlier runs (failed, or stored incomplete) a run retries first.
-RETRY_MISSED_LIMIT = 100
-# Request /rss/<section>.xml first, where the site publishes one.
-FEEDS_ENABLED = True
-
-# Read figures and document references out of each body (pipelines/figures.py).
-FIGURES_ENABLED = True
-# Bounds on one page's work (each one reached is counted under limits/ and stored in `limits`):
-# a sentence is read in pieces of this many characters, reading stops after this many numbers,
-# this many figures are kept, and a listing page gives at most this many article links.
-FIGURES_MAX_SENTENCE_CHARS = Bounds.sentence_chars
-FIGURES_MAX_NUMBERS = Bounds.numbers
-FIGURES_MAX_PER_ARTICLE = Bounds.figures
-LINKS_MAX_PER_PAGE = 500
 
 FEED_EXPORT_ENCODING = "utf-8"

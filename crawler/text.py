@@ -18,7 +18,6 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _TRANSLATE = {ord(c): " " for c in _SPACE_LIKE} | {ord(c): None for c in _INVISIBLE}
 VN_TZ = timezone(timedelta(hours=7))
 _WS_RE = re.compile(r"\s+")
-_LEAD_PREFIX_RE = re.compile(r"^\(\s*baothanhhoa\.vn\s*\)\s*[-–—:]?\s*", re.IGNORECASE)
 _DATE_RE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\D{1,5}(?P<H>\d{1,2})[:h](?P<M>\d{2}))?")
 
 
@@ -32,16 +31,6 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     return _WS_RE.sub(" ", normalize(text)).strip()
-
-
-def strip_lead_prefix(text: str) -> str:
-    """Drop the "(Baothanhhoa.vn) - " byline that opens every lead and teaser."""
-    return _LEAD_PREFIX_RE.sub("", text, count=1)
-
-
-def is_teaser(text: str) -> bool:
-    """Teasers of other articles open with the same prefix as a lead."""
-    return bool(_LEAD_PREFIX_RE.match(text))
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

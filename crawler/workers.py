@@ -20,6 +20,7 @@ import os
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -30,8 +31,6 @@ from scrapy.exceptions import NotConfigured
 from crawler.processes import is_alive, process_started
 
 T = TypeVar("T")
-_size = 0
-_pool: ProcessPoolExecutor | None = None
 # How often a worker looks whether the crawl is still there (seconds).
 ORPHAN_CHECK_INTERVAL = 0.5
 # The crawl a worker serves, named in the environment the forkserver and the workers inherit: a
@@ -59,49 +58,51 @@ def _init_worker() -> None:
     exit_with_crawl()
 
 
-def _start_pool() -> ProcessPoolExecutor:
-    os.environ[CRAWL_PID] = str(os.getpid())
-    os.environ[CRAWL_STARTED] = process_started() or ""
-    context = multiprocessing.get_context("forkserver")
-    # The forkserver imports this module first: its own watch makes it exit with the crawl.
-    context.set_forkserver_preload(["crawler._forkserver_guard"])
-    return ProcessPoolExecutor(_size, mp_context=context, initializer=_init_worker)
-
-
-async def run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn(*args, **kwargs)` in a worker process when the crawl has workers, else here."""
-    global _pool
-    if _size <= 0:
-        return fn(*args, **kwargs)
-    if _pool is None:
-        _pool = _start_pool()
-    return await asyncio.wrap_future(_pool.submit(fn, *args, **kwargs))
-
-
 class WorkerPool:
-    """Gives the crawl its workers (started with the first page) and stops them, after their last
-    task, when the engine stops."""
+    """The crawl's worker processes (a Scrapy extension, one per crawler): started with the first
+    page, stopped after their last task when the engine stops. `WorkerPool.of(crawler)` is how a
+    component finds the pool of its crawl; without workers it runs each step in-process."""
 
     def __init__(self, size: int) -> None:
         self.size = size
+        self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WorkerPool:
-        size = crawler.settings.getint("WORKER_PROCESSES", 1)
+        size = crawler.settings.getint("WORKER_PROCESSES")
         if size <= 0:
             raise NotConfigured("WORKER_PROCESSES is 0: the per-page steps run in the crawl's process")
         pool = cls(size)
-        crawler.signals.connect(pool.open, signal=signals.spider_opened)
+        _POOLS[crawler] = pool
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
 
-    def open(self, spider: Any) -> None:
-        global _size
-        _size = self.size
+    @classmethod
+    def of(cls, crawler: Any) -> WorkerPool:
+        """The pool of this crawl, or an in-process one when it has no workers."""
+        return _POOLS.get(crawler) or _IN_PROCESS
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` in a worker process when the crawl has workers, else here."""
+        if self.size <= 0:
+            return fn(*args, **kwargs)
+        if self._executor is None:
+            self._executor = self._start()
+        return await asyncio.wrap_future(self._executor.submit(fn, *args, **kwargs))
+
+    def _start(self) -> ProcessPoolExecutor:
+        os.environ[CRAWL_PID] = str(os.getpid())
+        os.environ[CRAWL_STARTED] = process_started() or ""
+        context = multiprocessing.get_context("forkserver")
+        # The forkserver imports this module first: its own watch makes it exit with the crawl.
+        context.set_forkserver_preload(["crawler._forkserver_guard"])
+        return ProcessPoolExecutor(self.size, mp_context=context, initializer=_init_worker)
 
     def close(self) -> None:
-        global _pool, _size
-        _size = 0
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=False)
-            _pool = None
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=False)
+
+
+_POOLS: weakref.WeakKeyDictionary[Any, WorkerPool] = weakref.WeakKeyDictionary()
+_IN_PROCESS = WorkerPool(0)

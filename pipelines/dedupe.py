@@ -7,24 +7,25 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
+from crawler.ledger import RunLedger
 from crawler.storage import content_hash
 
 
 class DedupePipeline:
-    def __init__(self, stats: Any) -> None:
-        self.stats = stats
+    def __init__(self, ledger: RunLedger) -> None:
+        self.ledger = ledger
         self.seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupePipeline:
-        return cls(crawler.stats)
+        return cls(RunLedger.of(crawler))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         article_id = str(item["id"])
         if article_id in self.seen:
-            self.stats.inc_value("pipeline/dedupe/dropped")
+            self.ledger.record_duplicate("pipeline/dedupe/dropped")
             raise DropItem(f"article {article_id} was already scraped in this run")
         self.seen.add(article_id)
         item["content_hash"] = content_hash(item)

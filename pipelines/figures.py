@@ -6,27 +6,28 @@ from typing import Any
 
 from scrapy.exceptions import NotConfigured
 
-from crawler import workers
 from crawler.figures import Bounds, extract_rows
 from crawler.items import ArticleItem
+from crawler.workers import WorkerPool
 
 
 class FiguresPipeline:
-    def __init__(self, stats: Any, bounds: Bounds) -> None:
+    def __init__(self, stats: Any, bounds: Bounds, workers: WorkerPool) -> None:
         self.stats = stats
         self.bounds = bounds
+        self.workers = workers
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FiguresPipeline:
-        if not crawler.settings.getbool("FIGURES_ENABLED", True):
+        if not crawler.settings.getbool("FIGURES_ENABLED"):
             raise NotConfigured("FIGURES_ENABLED is off")
-        return cls(crawler.stats, Bounds.from_settings(crawler.settings))
+        return cls(crawler.stats, Bounds.from_settings(crawler.settings), WorkerPool.of(crawler))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        if "figures" not in item or "documents" not in item:  # else read with the page (crawler/loaders.py)
-            item["figures"], item["documents"], limits = await workers.run(
+        if "figures" not in item or "documents" not in item:  # else read with the page (crawler/page.py)
+            item["figures"], item["documents"], limits = await self.workers.run(
                 extract_rows, item.get("body") or "", item.get("published_at"), self.bounds
             )
             item["limits"] = [*(item.get("limits") or ()), *limits]

@@ -4,7 +4,9 @@ A batch is stored whole or not at all. A batch that cannot be stored (a full dis
 the busy timeout) stops the crawl: the run ends as `storage_error`, exits non-zero, and every article
 it fetched but could not store is remembered (in `failures`, or, when even that cannot be written,
 in the pending list beside the database) so the next run fetches it again. At the end the run
-compares what was scraped with what was stored.
+compares what was scraped with what was stored. What it stores and fails to store is recorded in
+the run's ledger (crawler/ledger.py); once the run is over and judged, the ledger has it write the
+run's row.
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler import outcome
 from crawler.items import ArticleItem, FailureItem, LimitItem
+from crawler.ledger import RunLedger
 from crawler.storage import (
-    DEFAULT_BUSY_TIMEOUT,
     StorageError,
     absorb_pending,
     close_stale_runs,
@@ -42,6 +42,7 @@ class StorePipeline:
     def __init__(self, crawler: Any, db_path: str, batch_size: int, busy_timeout: float) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
+        self.ledger = RunLedger.of(crawler)
         self.db_path = db_path
         self.batch_size = max(1, batch_size)
         self.busy_timeout = busy_timeout
@@ -50,8 +51,6 @@ class StorePipeline:
         self.articles: list[dict[str, Any]] = []
         self.failures: list[dict[str, Any]] = []
         self.limits: list[dict[str, Any]] = []
-        self.counts = {"new": 0, "changed": 0, "unchanged": 0}
-        self.scraped = 0
         self.error: StorageError | None = None
         # What was fetched but could not be stored: remembered for the next run when the spider closes.
         self.unsaved: list[dict[str, Any]] = []
@@ -64,10 +63,10 @@ class StorePipeline:
         pipeline = cls(
             crawler,
             path,
-            crawler.settings.getint("SQLITE_BATCH_SIZE", 50),
-            crawler.settings.getfloat("SQLITE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT),
+            crawler.settings.getint("SQLITE_BATCH_SIZE"),
+            crawler.settings.getfloat("SQLITE_BUSY_TIMEOUT"),
         )
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        pipeline.ledger.on_finished(pipeline.record_run)
         return pipeline
 
     def open_spider(self) -> None:
@@ -83,7 +82,7 @@ class StorePipeline:
         except StorageError as exc:
             self._fail(exc, at="open")
             return
-        self.stats.set_value("pipeline/store/run_id", self.run_id)
+        self.ledger.record_run_id(self.run_id)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FailureItem):
@@ -91,7 +90,7 @@ class StorePipeline:
         elif isinstance(item, LimitItem):
             self.limits.append(dict(item))
         elif isinstance(item, ArticleItem):
-            self.scraped += 1
+            self.ledger.record_scraped()
             article = dict(item)
             self.articles.append(article)
             self.limits += [{"url": article.get("url"), "article_id": article["id"], **hit}
@@ -117,21 +116,17 @@ class StorePipeline:
             self.unsaved += [_unsaved(a) for a in articles] + failures
             self._fail(exc, at="write")
             return
-        self.stats.inc_value("pipeline/store/failures", len(failures))
         self.stats.inc_value("pipeline/store/limits", len(limits))
-        for name in self.counts:
-            n = len(getattr(result, name))
-            self.counts[name] += n
-            if n:
-                self.stats.inc_value(f"pipeline/store/{name}", n)
+        self.ledger.record_stored(
+            new=len(result.new), changed=len(result.changed), unchanged=len(result.unchanged), failures=len(failures)
+        )
 
     def _fail(self, exc: StorageError, *, at: str) -> None:
         """The database failed us: stop the crawl, loudly, with the reason."""
         if self.error is not None:
             return
         self.error = exc
-        self.stats.set_value(outcome.STORAGE_ERROR, str(exc))
-        self.stats.set_value(outcome.STORAGE_ERROR_AT, at)
+        self.ledger.record_storage_error(str(exc), at=at)
         logger.error("storage failed, the crawl stops: %s", exc)
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
@@ -139,9 +134,7 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         self.flush()
-        stored = sum(self.counts.values())
-        self.stats.set_value("pipeline/store/articles_scraped", self.scraped)
-        self.stats.set_value("pipeline/store/articles_not_stored", self.scraped - stored)
+        self.ledger.record_store_closed()
         if self.unsaved:
             self._remember(self.unsaved)
 
@@ -164,33 +157,31 @@ class StorePipeline:
             " ".join(e.get("url") or "" for e in entries),
         )
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def record_run(self, ledger: RunLedger) -> None:
+        """The run is over and judged: its row in `crawl_runs`, and its stats."""
         if self.db is None:
             return
-        stats = self.stats.get_stats()
         try:
             if self.run_id is not None:
                 finish_run(
                     self.db,
                     self.run_id,
-                    finish_reason=reason,
-                    pages=stats.get("response_received_count", 0),
-                    articles_new=self.counts["new"],
-                    articles_changed=self.counts["changed"],
-                    articles_unchanged=self.counts["unchanged"],
-                    articles_duplicate=stats.get("pipeline/dedupe/dropped", 0) + stats.get("spider/links/duplicate", 0),
-                    articles_incomplete=sum(
-                        v for k, v in stats.items() if k.startswith("pipeline/validate/") and not k.endswith("/ok")
-                    ),
-                    articles_scraped=self.scraped,
-                    articles_not_stored=stats.get("pipeline/store/articles_not_stored", 0),
-                    errors=stats.get("log_count/ERROR", 0),
-                    failures=stats.get("pipeline/store/failures", 0),
-                    health=stats.get(outcome.HEALTH_STATUS, "unchecked"),
-                    health_reasons=stats.get(outcome.HEALTH_REASONS),
-                    exit_status=outcome.exit_status(stats),
+                    finish_reason=ledger.finish_reason,
+                    pages=ledger.pages,
+                    articles_new=ledger.stored["new"],
+                    articles_changed=ledger.stored["changed"],
+                    articles_unchanged=ledger.stored["unchanged"],
+                    articles_duplicate=ledger.duplicates,
+                    articles_incomplete=ledger.incomplete,
+                    articles_scraped=ledger.scraped,
+                    articles_not_stored=ledger.not_stored,
+                    errors=self.stats.get_value("log_count/ERROR") or 0,
+                    failures=ledger.failures_stored,
+                    health=ledger.health,
+                    health_reasons=ledger.health_reasons,
+                    exit_status=ledger.exit_status(),
                 )
-                save_run_stats(self.db, self.run_id, stats)
+                save_run_stats(self.db, self.run_id, self.stats.get_stats())
         except StorageError as exc:
             self._fail(exc, at="write")  # the run's own record could not be written: still a failed write
         finally:

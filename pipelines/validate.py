@@ -12,6 +12,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
+from crawler.ledger import RunLedger
 
 
 def extraction_status(article: Mapping[str, Any]) -> str:
@@ -27,18 +28,18 @@ def extraction_status(article: Mapping[str, Any]) -> str:
 
 
 class ValidatePipeline:
-    def __init__(self, stats: Any) -> None:
-        self.stats = stats
+    def __init__(self, ledger: RunLedger) -> None:
+        self.ledger = ledger
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ValidatePipeline:
-        return cls(crawler.stats)
+        return cls(RunLedger.of(crawler))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         status = extraction_status(item)
-        self.stats.inc_value(f"pipeline/validate/{status}")
+        self.ledger.record_parsed(status)
         if status == "missing_id":
             raise DropItem(f"no article id could be found for {item.get('url')!r}")
         item["extraction_status"] = status

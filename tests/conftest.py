@@ -1,28 +1,29 @@
-from __future__ import annotations
+"""Fixtures only; the helpers the tests share are in tests/support.py."""
 
-import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from crawler.demo import crawl_command
-from crawler.sampleserver import PROJECT_ROOT, SAMPLE_SITE, SiteState, serve
-
-TESTS = Path(__file__).resolve().parent
-GOLD_DEV = TESTS / "gold" / "dev.jsonl"
-
-
-def load_gold(path: Path = GOLD_DEV) -> dict[str, dict]:
-    return {
-        str(d["id"]): d for d in (json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip())
-    }
+from demo.server import SAMPLE_SITE, SiteState, serve
+from tests.support import load_gold, run_crawl
 
 
 @pytest.fixture(scope="session")
 def gold() -> dict[str, dict]:
     return load_gold()
+
+
+@pytest.fixture(scope="session")
+def sample_crawl(tmp_path_factory) -> tuple[Path, SiteState, subprocess.CompletedProcess]:
+    """One crawl of the sample site's two sections, as `make demo` runs it, shared by every test that
+    only reads what it stored (a test that changes the database or the site runs its own)."""
+    with serve(SAMPLE_SITE) as (base_url, state):
+        db = tmp_path_factory.mktemp("sample-crawl") / "crawl.db"
+        result = run_crawl(base_url, db, sections="xay-dung-dang,chinh-tri")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db, state, result
 
 
 @pytest.fixture
@@ -38,9 +39,11 @@ def elsewhere() -> Iterator[tuple[str, SiteState]]:
         yield served
 
 
-def run_crawl(
-    base_url: str, db: Path, *, timeout: int = 120, settings: dict[str, str] | None = None, **spider_args: str
-) -> subprocess.CompletedProcess:
-    """A whole `scrapy crawl` in a subprocess, as a user runs it."""
-    cmd = crawl_command(base_url, db, spider_args=spider_args, settings={"LOG_LEVEL": "INFO", **(settings or {})})
-    return subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+# Tests that serve the sample site and run whole crawls in subprocesses: `make quick` leaves them out.
+SLOW_FIXTURES = frozenset({"site", "elsewhere", "sample_crawl", "crawled", "crawled_once", "crawled_demo"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -1,24 +1,106 @@
-"""Helpers the tests share: reading a database, starting crawls, holding locks, small filesystems,
-and the processes a crawl leaves behind."""
+"""Helpers the tests share (the one module they import from): gold sets and sample pages, reading a
+database, starting crawls, holding locks, small filesystems, and the processes a crawl leaves behind."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import subprocess
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from crawler.demo import crawl_command
-from crawler.sampleserver import PROJECT_ROOT
+from demo.crawl import crawl_command
+from demo.server import PROJECT_ROOT, SAMPLE_SITE
+
+TESTS = Path(__file__).resolve().parent
+GOLD = PROJECT_ROOT / "evaluation" / "gold"
+GOLD_DEV = GOLD / "dev.jsonl"
 
 # No delay, no rendering, quick retries: a crawl of a local site that the test controls.
 QUICK = {"RENDER_ENABLED": "false", "RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "5"}
+
+
+def load_gold(path: Path = GOLD_DEV) -> dict[str, dict]:
+    return {
+        str(d["id"]): d for d in (json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip())
+    }
+
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 does in practice: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        decomposed = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in decomposed if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")
+
+
+def page_for(article_id: str) -> Path:
+    return next(p for p in SAMPLE_SITE.rglob("*.htm") if p.stem.endswith(article_id))
+
+
+# Page furniture that never belongs in a stored article.
+FURNITURE = (
+    "Tin liên quan",
+    "Đọc nhiều",
+    "{name}",
+    "{body}",
+    "bình luận",
+    "Chia sẻ thông tin",
+    "Tắt [X]",
+    "Ý kiến của bạn",
+    "Địa phương",
+    "Thời tiết",
+    "(Baothanhhoa.vn)",
+)
+
+
+def run_crawl(
+    base_url: str, db: Path, *, timeout: int = 120, settings: dict[str, str] | None = None, **spider_args: str
+) -> subprocess.CompletedProcess:
+    """A whole `scrapy crawl` in a subprocess, as a user runs it."""
+    cmd = crawl_command(base_url, db, spider_args=spider_args, settings={"LOG_LEVEL": "INFO", **(settings or {})})
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def last_run(db):
+    return rows(db, "select * from crawl_runs order by id desc limit 1")[0]
+
+
+def start_paced_crawl(base_url, db, **settings):
+    """A crawl of both sections that stores one article a transaction, one request at a time."""
+    cmd = crawl_command(base_url, db, spider_args={"sections": "xay-dung-dang,chinh-tri"},
+                        settings={"CONCURRENT_REQUESTS": "1", "SQLITE_BATCH_SIZE": "1", **settings})  # fmt: skip
+    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_articles(db, count, timeout=60.0):
+    """Read the database while the crawl writes it, as Datasette would."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if db.exists():
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+                n = conn.execute("select count(*) from articles").fetchone()[0]
+                conn.close()
+                if n >= count:
+                    return n
+            except sqlite3.OperationalError:
+                pass  # the schema is not there yet
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} articles after {timeout}s")
 
 
 def rows(db_path: str | Path, sql: str, params: tuple = ()) -> list[dict]:

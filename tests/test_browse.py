@@ -18,13 +18,12 @@ from datasette.app import Datasette
 from crawler.browse import TEMPLATES, datasette_command, metadata_for
 from crawler.rendering import CHROMIUM_ARGS, find_chromium
 from crawler.storage import open_database, save_articles
-from tests.conftest import run_crawl
-from tests.test_crawl import rows
+from tests.support import rows, run_crawl
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from crawler.sampleserver import SAMPLE_SITE, serve
+    from demo.server import SAMPLE_SITE, serve
 
     db = tmp_path_factory.mktemp("browse") / "demo.db"
     with serve(SAMPLE_SITE) as (base_url, _):
@@ -44,6 +43,7 @@ def get_json(db, path):
     return response.json()
 
 
+@pytest.mark.slow
 def test_every_table_and_view_renders(demo_db):
     names = [r["name"] for r in rows(demo_db, "select name from sqlite_master where type in ('table', 'view')")]
     assert {"articles", "figures", "documents", "figures_with_articles", "organization_timeline", "latest_totals",
@@ -136,6 +136,7 @@ def test_canned_queries_take_parameters_not_sql(demo_db, evil):
     assert rows(demo_db, "select count(*) n from articles")[0]["n"] == 8
 
 
+@pytest.mark.slow
 def test_a_title_with_a_script_is_shown_escaped(demo_db, tmp_path):
     db_path = tmp_path / "demo.db"
     shutil.copy(demo_db, db_path)
@@ -180,6 +181,7 @@ def png_colours(png: bytes) -> int:
     return len(set(zlib.decompress(data)))
 
 
+@pytest.mark.slow
 def test_the_chart_page_draws_a_metric_over_time_in_chromium(demo_db, tmp_path):
     if find_chromium(None) is None:
         pytest.fail("Chromium is not installed: `make browser` installs Debian's chromium")

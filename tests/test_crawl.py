@@ -7,25 +7,16 @@ import unicodedata
 
 import pytest
 
-from crawler.sampleserver import PROJECT_ROOT
 from crawler.storage import open_database
-from tests.conftest import run_crawl
-from tests.test_pages import FURNITURE
+from demo.server import PROJECT_ROOT
+from tests.support import FURNITURE, rows, run_crawl
 
 TEXT_COLUMNS = ("title", "lead", "body", "author", "section", "image_caption", "tags")
 
 
-def rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def crawled(site, tmp_path):
+    """A crawl of both sections for a test that changes the database or the site."""
     base_url, state = site
     db = tmp_path / "crawl.db"
     result = run_crawl(base_url, db, sections="xay-dung-dang,chinh-tri")
@@ -33,8 +24,14 @@ def crawled(site, tmp_path):
     return db, state, result
 
 
-def test_crawl_stores_every_article_once_with_gold_fields(crawled, gold):
-    db, state, _ = crawled
+@pytest.fixture
+def crawled_once(sample_crawl):
+    """The session's crawl of the sample site, for the tests that only read what it stored."""
+    return sample_crawl
+
+
+def test_crawl_stores_every_article_once_with_gold_fields(crawled_once, gold):
+    db, state, _ = crawled_once
     articles = {r["id"]: r for r in rows(db, "select * from articles")}
     assert sorted(articles) == sorted(gold)
     for article_id, g in gold.items():
@@ -55,8 +52,8 @@ def test_crawl_stores_every_article_once_with_gold_fields(crawled, gold):
     assert sum(1 for p in state.requests if "141203" in p and "/xay-dung-dang/" not in p) == 1
 
 
-def test_crawl_output_is_clean_text(crawled):
-    db, _, _ = crawled
+def test_crawl_output_is_clean_text(crawled_once):
+    db, _, _ = crawled_once
     for article in rows(db, "select * from articles"):
         for column in TEXT_COLUMNS:
             value = article[column] or ""
@@ -69,8 +66,8 @@ def test_crawl_output_is_clean_text(crawled):
         assert sorted(tags) == sorted(t for t in (article["tags"] or "").split(", ") if t)
 
 
-def test_crawl_run_is_recorded(crawled):
-    db, _, _ = crawled
+def test_crawl_run_is_recorded(crawled_once):
+    db, _, _ = crawled_once
     (run,) = rows(db, "select * from crawl_runs")
     assert run["finish_reason"] == "finished"
     assert (run["articles_new"], run["articles_changed"], run["articles_unchanged"]) == (8, 0, 0)
@@ -176,10 +173,10 @@ def test_store_keeps_one_row_per_article_across_batches(tmp_path):
     assert db["articles"].count == 2
 
 
-def test_figures_and_documents_are_stored_with_the_articles(crawled, gold):
-    from crawler.score import Score, score_article
+def test_figures_and_documents_are_stored_with_the_articles(crawled_once, gold):
+    from evaluation.score import Score, score_article
 
-    db, _, _ = crawled
+    db, _, _ = crawled_once
     score = Score()
     for article_id, g in gold.items():
         found = rows(db, "select * from figures where article_id = ?", (article_id,))
@@ -236,6 +233,7 @@ def test_reextract_updates_stored_figures_without_fetching(crawled, gold):
     assert len(state.requests) == requests
 
 
+@pytest.mark.slow
 def test_reextract_command_rejects_a_missing_database(tmp_path):
     import subprocess
     import sys

@@ -5,19 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
-import subprocess
 import time
 import zlib
 
 import pytest
 
-from crawler.demo import crawl_command
 from crawler.rendering import find_chromium
-from crawler.sampleserver import PROJECT_ROOT, Fault
-from tests.conftest import run_crawl
-from tests.helpers import page_for, to_cp1258
-from tests.test_crawl import rows
+from demo.server import Fault
+from tests.support import last_run, page_for, rows, run_crawl, start_paced_crawl, to_cp1258, wait_for_articles
 
 THO_XUAN = "/tho-xuan-trao-huy-hieu-dang-cho-dang-vien-lao-thanh-152030.htm"
 CHI_BO = "/chi-bo-khu-pho-3-lam-tot-cong-tac-phat-trien-dang-161020.htm"
@@ -41,10 +36,6 @@ def failures(db):
 def run_stats_of(db):
     run_id = last_run(db)["id"]
     return {r["key"]: r["value"] for r in rows(db, "select key, value from run_stats where run_id = ?", (run_id,))}
-
-
-def last_run(db):
-    return rows(db, "select * from crawl_runs order by id desc limit 1")[0]
 
 
 def test_5xx_is_retried_until_it_succeeds(site, tmp_path):
@@ -184,12 +175,13 @@ def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch):
     from scrapy.http import HtmlResponse, Request
     from scrapy.utils.test import get_crawler
 
+    import crawler.spider
     import spiders.baothanhhoa as module
 
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(module, "load_page", broken)
+    monkeypatch.setattr(crawler.spider, "read_page", broken)
     crawler = get_crawler(module.BaothanhhoaSpider)
     spider = module.BaothanhhoaSpider.from_crawler(crawler)
     crawler.spider = spider
@@ -269,10 +261,9 @@ def test_a_healthy_run_says_so(crawled_demo):
 
 
 @pytest.fixture
-def crawled_demo(site, tmp_path):
-    result = run_crawl(site[0], tmp_path / "db", sections="xay-dung-dang,chinh-tri")
-    assert result.returncode == 0, result.stderr[-2000:]
-    return tmp_path / "db"
+def crawled_demo(sample_crawl):
+    """The session's crawl of the sample site (both sections, rendering on): read only."""
+    return sample_crawl[0]
 
 
 def test_the_script_written_body_is_rendered_in_chromium(crawled_demo, gold):
@@ -296,34 +287,11 @@ def test_without_a_browser_the_crawl_finishes_and_says_what_needs_rendering(site
     assert last_run(tmp_path / "db")["health"] == "ok"
 
 
-def start_crawl(base_url, db, **settings):
-    cmd = crawl_command(base_url, db, spider_args={"sections": "xay-dung-dang,chinh-tri"},
-                        settings={"CONCURRENT_REQUESTS": "1", "SQLITE_BATCH_SIZE": "1", **settings})  # fmt: skip
-    return subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def wait_for_articles(db, count, timeout=60.0):
-    """Read the database while the crawl writes it, as Datasette would."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if db.exists():
-            try:
-                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-                n = conn.execute("select count(*) from articles").fetchone()[0]
-                conn.close()
-                if n >= count:
-                    return n
-            except sqlite3.OperationalError:
-                pass  # the schema is not there yet
-        time.sleep(0.05)
-    raise AssertionError(f"fewer than {count} articles after {timeout}s")
-
-
 def test_kill_9_in_the_middle_leaves_a_sound_database_and_the_next_run_completes_it(site, tmp_path):
     base_url, state = site
     state.article_delay = 0.4
     db = tmp_path / "db"
-    process = start_crawl(base_url, db)
+    process = start_paced_crawl(base_url, db)
     seen = wait_for_articles(db, 2)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
@@ -344,7 +312,7 @@ def test_one_sigint_stops_gracefully_and_flushes_what_was_scraped(site, tmp_path
     base_url, state = site
     state.article_delay = 0.4
     db = tmp_path / "db"
-    process = start_crawl(base_url, db, SQLITE_BATCH_SIZE="50")  # nothing is written before the flush
+    process = start_paced_crawl(base_url, db, SQLITE_BATCH_SIZE="50")  # nothing is written before the flush
     deadline = time.monotonic() + 60
     while sum(1 for p in state.requests if p.endswith(".htm") and "-" in p.rsplit("/", 1)[-1]) < 3:
         assert time.monotonic() < deadline

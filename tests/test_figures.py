@@ -11,7 +11,7 @@ import pytest
 
 from crawler.figures import extract_documents, extract_figures, match_form, sentences
 from crawler.figures.metrics import METRICS
-from crawler.sampleserver import PROJECT_ROOT
+from demo.server import PROJECT_ROOT
 
 
 def figs(text: str, *keys: str) -> list[tuple]:

@@ -19,8 +19,9 @@ import pytest
 
 from crawler.figures import Bounds, extract_rows, sentences
 from crawler.loaders import load_article
-from crawler.sampleserver import PROJECT_ROOT, SAMPLE_SITE, Fault
+from crawler.sites.baothanhhoa import SITE
 from crawler.storage import open_database
+from demo.server import PROJECT_ROOT, SAMPLE_SITE, Fault
 from tests.support import QUICK, crawl, read_only_view, rows, write_lock
 
 THO_XUAN = "/tho-xuan-trao-huy-hieu-dang-cho-dang-vien-lao-thanh-152030.htm"
@@ -118,6 +119,7 @@ def test_one_huge_paragraph_costs_seconds_and_kilobytes_not_minutes_and_gigabyte
     ["1 " * 600_000, "1. " * 400_000, "Đảng bộ xã X có 15 chi bộ với 398 đảng viên, " * 30_000, "đảng viên " * 200_000],
     ids=["bare numbers", "numbered sentences", "figures", "no numbers"],
 )
+@pytest.mark.slow
 def test_figure_reading_stops_at_its_bounds(text):
     started = time.monotonic()
     figures, _, hits = extract_rows(text)
@@ -149,7 +151,7 @@ def test_json_ld_nested_past_any_real_depth_is_ignored_not_fatal():
     )
     from scrapy.http import HtmlResponse
 
-    result = load_article(HtmlResponse(url="http://127.0.0.1" + CHI_BO, body=html.encode()), "")
+    result = load_article(HtmlResponse(url="http://127.0.0.1" + CHI_BO, body=html.encode()), "", SITE)
     assert result.item["title"] == "Chi bộ khu phố 3 làm tốt công tác phát triển đảng"
     assert result.item["body"].startswith("Chi bộ khu phố 3 có 52 đảng viên")
 
@@ -242,6 +244,7 @@ def test_credentials_in_base_url_are_refused_and_never_stored(site, tmp_path):
     assert "s3cret" not in result.stderr and not db.exists()
 
 
+@pytest.mark.slow
 def test_an_ipv6_base_url_crawls(tmp_path):
     with socket.socket(socket.AF_INET6) as probe:
         try:
@@ -288,6 +291,7 @@ def test_scrapy_shell_looks_at_a_page_and_leaves_nothing(site, tmp_path):
     assert "leaked" not in result.stderr and not db.exists()
 
 
+@pytest.mark.slow
 def test_the_figures_command_refuses_binary_input_quickly_and_cheaply():
     noise = os.urandom(50 * 1024 * 1024)
     result = subprocess.run([sys.executable, "-m", "crawler.figures"], input=noise, capture_output=True,
@@ -346,6 +350,7 @@ def test_browse_leaves_no_temporary_file_behind(site, tmp_path):
     assert list(scratch.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_browse_refuses_an_old_database_with_the_command_that_upgrades_it(tmp_path):
     old = tmp_path / "old.db"
     shutil.copy(Path(__file__).parent / "fixtures" / "release-0.1.0.db", old)

@@ -10,11 +10,12 @@ import signal
 
 import pytest
 
-from crawler.sampleserver import SAMPLE_SITE, Fault, serve
-from crawler.urls import article_id
-from tests.conftest import run_crawl
-from tests.test_crawl import rows
-from tests.test_faults import last_run, start_crawl, wait_for_articles
+from crawler.sites.baothanhhoa import SITE
+from demo.server import SAMPLE_SITE, Fault, serve
+from tests.support import last_run, rows, run_crawl, start_paced_crawl, wait_for_articles
+
+# Every test here runs whole crawls.
+pytestmark = pytest.mark.slow
 
 SECTIONS = "xay-dung-dang,chinh-tri"
 CHANGED = "/phuong-quang-thang-nang-cao-chat-luong-dang-vien-160412.htm"
@@ -74,7 +75,7 @@ def publish_two_and_correct_one(root):
 
 
 def article_requests(requests):
-    return sorted(p for p in requests if article_id(p))
+    return sorted(p for p in requests if SITE.article_id(p))
 
 
 def test_incremental_runs_fetch_only_what_is_new_or_changed(live_site, tmp_path):
@@ -175,7 +176,7 @@ def test_an_interrupted_job_resumes_where_it_stopped(live_site, tmp_path):
     _, base_url, state = live_site
     db, job = tmp_path / "db", tmp_path / "job"
     state.article_delay = 0.4
-    process = start_crawl(base_url, db, JOBDIR=str(job), RENDER_ENABLED="false")
+    process = start_paced_crawl(base_url, db, JOBDIR=str(job), RENDER_ENABLED="false")
     wait_for_articles(db, 2)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=60)
@@ -184,7 +185,7 @@ def test_an_interrupted_job_resumes_where_it_stopped(live_site, tmp_path):
     assert 2 <= stored_first < 8
     assert (job / "spider.state").is_file() and (job / "requests.seen").is_file()  # what the resumed run reads
     state.article_delay = 0
-    resumed = start_crawl(base_url, db, JOBDIR=str(job), RENDER_ENABLED="false")
+    resumed = start_paced_crawl(base_url, db, JOBDIR=str(job), RENDER_ENABLED="false")
     resumed.communicate(timeout=120)
     assert rows(db, "select count(*) n, count(distinct id) d from articles")[0] == {"n": 8, "d": 8}
     fetched = [p for p in article_requests(state.requests) if not p.startswith("/xay-dung-dang/huyen")]

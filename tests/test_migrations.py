@@ -143,6 +143,7 @@ def test_a_step_that_fails_leaves_the_database_as_it_was(old_db, monkeypatch):
     conn.close()
 
 
+@pytest.mark.slow
 def test_the_migrate_command_reports_and_upgrades(old_db):
     import subprocess
     import sys

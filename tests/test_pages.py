@@ -10,26 +10,14 @@ from scrapy.http import HtmlResponse
 
 from crawler.figures import Bounds
 from crawler.loaders import load_article
-from crawler.sampleserver import SAMPLE_SITE
+from crawler.page import read_page
+from crawler.sites.baothanhhoa import SITE
+from demo.server import SAMPLE_SITE
 from pipelines.validate import extraction_status
-from tests.conftest import load_gold
-from tests.helpers import page_for, to_cp1258
+from tests.support import FURNITURE, load_gold, page_for, to_cp1258
 
 PAGES = Path(__file__).resolve().parent / "pages"
 GOLD = load_gold()
-FURNITURE = (
-    "Tin liên quan",
-    "Đọc nhiều",
-    "{name}",
-    "{body}",
-    "bình luận",
-    "Chia sẻ thông tin",
-    "Tắt [X]",
-    "Ý kiến của bạn",
-    "Địa phương",
-    "Thời tiết",
-    "(Baothanhhoa.vn)",
-)
 
 
 def response_for(path: Path, url: str, headers: dict | None = None) -> HtmlResponse:
@@ -53,7 +41,7 @@ def check_against_gold(item, gold: dict) -> None:
 def test_sample_page_matches_gold(article_id):
     gold = GOLD[article_id]
     path = page_for(article_id)
-    result = load_article(response_for(path, "http://127.0.0.1/" + path.relative_to(SAMPLE_SITE).as_posix()), "")
+    result = load_article(response_for(path, "http://127.0.0.1/" + path.relative_to(SAMPLE_SITE).as_posix()), "", SITE)
     item = result.item
     check_against_gold(item, gold)
     if item["body_encoded"]:
@@ -68,8 +56,8 @@ def test_sample_page_matches_gold(article_id):
 
 
 def test_layouts_are_told_apart():
-    current = load_article(response_for(page_for("141203"), "http://127.0.0.1/x-141203.htm"), "")
-    legacy = load_article(response_for(page_for("140871"), "http://127.0.0.1/a/b/140871.htm"), "")
+    current = load_article(response_for(page_for("141203"), "http://127.0.0.1/x-141203.htm"), "", SITE)
+    legacy = load_article(response_for(page_for("140871"), "http://127.0.0.1/a/b/140871.htm"), "", SITE)
     assert (current.layout, legacy.layout) == ("current", "legacy")
     assert current.item["tags"] == ["Thường Xuân", "tổ chức cơ sở đảng", "xây dựng Đảng"]
     assert current.item["image_url"] == "https://c.baothanhhoa.vn/img/news/2114/141203.jpg"
@@ -80,7 +68,7 @@ def test_layouts_are_told_apart():
 def test_nfd_page_is_stored_as_nfc():
     raw = page_for("161020").read_bytes().decode("utf-8")
     assert not unicodedata.is_normalized("NFC", raw)  # the page really is NFD
-    item = load_article(response_for(page_for("161020"), "http://127.0.0.1/x-161020.htm"), "").item
+    item = load_article(response_for(page_for("161020"), "http://127.0.0.1/x-161020.htm"), "", SITE).item
     check_against_gold(item, GOLD["161020"])
     assert item["body"] == GOLD["161020"]["body"]
 
@@ -92,9 +80,9 @@ def test_windows_1258_page_equals_utf8_version(name):
     article_id = name.split(".")[0]
     assert b'charset="windows-1258"' in path.read_bytes()
     url = f"http://127.0.0.1/x-{article_id}.htm"  # the requested URL names the article
-    utf8 = load_article(response_for(page_for(article_id), url), "").item
+    utf8 = load_article(response_for(page_for(article_id), url), "", SITE).item
     for headers in ({}, {"Content-Type": "text/html; charset=windows-1258"}):
-        item = load_article(response_for(path, url, headers), "").item
+        item = load_article(response_for(path, url, headers), "", SITE).item
         check_against_gold(item, GOLD[article_id])
         assert dict(item) == dict(utf8)
 
@@ -110,7 +98,7 @@ def test_cp1258_fixture_is_what_the_encoder_makes():
 
 def test_furniture_only_page_gives_no_body():
     html = (SAMPLE_SITE / "xay-dung-dang.htm").read_bytes()
-    result = load_article(HtmlResponse(url="http://127.0.0.1/xay-dung-dang.htm", body=html), "")
+    result = load_article(HtmlResponse(url="http://127.0.0.1/xay-dung-dang.htm", body=html), "", SITE)
     assert not result.item.get("body")
     assert ("body", "missing") in result.fallbacks
 
@@ -120,28 +108,27 @@ def test_metadata_fallback_when_selectors_miss():
     html = page_for("152030").read_bytes()
     for cls in (b"article__title", b"article__sapo", b"article__date", b"breadcrumb", b"article__author"):
         html = html.replace(cls, b"renamed-" + cls)
-    result = load_article(HtmlResponse(url="http://127.0.0.1/x-152030.htm", body=html), "")
+    result = load_article(HtmlResponse(url="http://127.0.0.1/x-152030.htm", body=html), "", SITE)
     check_against_gold(result.item, GOLD["152030"])
     assert {"title", "lead", "published_at", "section"} <= {f for f, s in result.fallbacks if s == "metadata"}
 
 
 def test_generic_fallback_when_body_selector_misses():
     html = page_for("152030").read_bytes().replace(b"article__body", b"story-content")
-    result = load_article(HtmlResponse(url="http://127.0.0.1/x-152030.htm", body=html), "")
+    result = load_article(HtmlResponse(url="http://127.0.0.1/x-152030.htm", body=html), "", SITE)
     assert result.item["body"] == GOLD["152030"]["body"]
     assert ("body", "generic") in result.fallbacks
 
 
 def test_load_page_reads_figures_in_the_same_call():
     """What a worker process returns for a page: plain values, figures and documents included."""
-    from crawler.loaders import load_page
-
-    values, layout, fallbacks, claims = load_page(
-        page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None, figures=Bounds()
+    page = read_page(
+        SITE.name, page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None, figures=Bounds()
     )
-    assert (values["id"], layout, fallbacks, claims) == ("141203", "current", [], ["141203"])
+    values = page.values
+    assert (values["id"], page.layout, page.fallbacks, page.claimed_ids) == ("141203", "current", [], ["141203"])
     assert len(values["figures"]) == len(GOLD["141203"]["figures"])
     assert [d["number"] for d in values["documents"]] == ["22-NQ/TW", "10-CT/TW"]
     assert values["limits"] == []
-    bare, _, _, _ = load_page(page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None)
+    bare = read_page(SITE.name, page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None).values
     assert "figures" not in bare

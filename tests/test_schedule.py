@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.sampleserver import PROJECT_ROOT
-from tests.test_crawl import rows
+from demo.server import PROJECT_ROOT
+from tests.support import rows
 
 SCRIPT = PROJECT_ROOT / "deploy" / "run-crawl.sh"
 LOCAL = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RENDER_ENABLED=false"]

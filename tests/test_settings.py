@@ -1,11 +1,16 @@
 """The defaults stay polite to the real site and safe against it; tests change them only with -s."""
 
+from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 
 
 def test_defaults_are_polite_and_safe(monkeypatch):
+    """The settings a crawl runs with: the project's, and the defaults its add-ons register."""
     monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
+    for name in sorted(settings.getdict("ADDONS"), key=settings.getdict("ADDONS").get)[:1]:
+        assert name == "crawler.defaults.Defaults"  # first: the others read what it registers
+        load_object(name)().update_settings(settings)
     assert settings.getbool("ROBOTSTXT_OBEY")
     assert settings.getbool("AUTOTHROTTLE_ENABLED")
     assert 0.5 <= settings.getfloat("DOWNLOAD_DELAY") <= 2

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sampleserver import PROJECT_ROOT, serve
-from crawler.sitegen import generate
+from bench.sitegen import generate
 from crawler.storage import pending_path
+from demo.server import PROJECT_ROOT, serve
 from tests.support import (
     alive,
     count,

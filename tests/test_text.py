@@ -2,7 +2,10 @@ import unicodedata
 
 import pytest
 
-from crawler.text import clean_text, is_teaser, normalize_iso_datetime, parse_vn_datetime, strip_lead_prefix
+from crawler.sites.baothanhhoa import SITE
+from crawler.text import clean_text, normalize_iso_datetime, parse_vn_datetime
+
+strip_lead_prefix, is_teaser = SITE.strip_lead_prefix, SITE.is_teaser
 
 NFD = unicodedata.normalize("NFD", "Đảng bộ xã Thọ Thanh")
 

@@ -1,6 +1,8 @@
 import pytest
 
-from crawler.urls import article_id, section_url, strip_tracking
+from crawler.sites.baothanhhoa import SITE
+
+article_id, section_url, strip_tracking = SITE.article_id, SITE.section_url, SITE.strip_tracking
 
 
 @pytest.mark.parametrize(

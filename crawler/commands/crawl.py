@@ -16,7 +16,9 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import SpiderLoader
 
 from crawler import outcome
-from crawler.storage import DEFAULT_BUSY_TIMEOUT, StorageError, open_database
+from crawler.defaults import Defaults
+from crawler.ledger import RunLedger
+from crawler.storage import StorageError, open_database
 
 
 class Command(ScrapyCrawlCommand):
@@ -49,22 +51,23 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = outcome.UNHEALTHY
             return
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        self.exitcode = outcome.exit_status(stats)
-        if stats.get(outcome.STORAGE_ERROR):
-            print(f"crawl stopped: {stats[outcome.STORAGE_ERROR]}", file=sys.stderr)
+        ledger = RunLedger.of(crawler)
+        self.exitcode = ledger.exit_status()
+        if ledger.storage_error:
+            print(f"crawl stopped: {ledger.storage_error}", file=sys.stderr)
         elif self.exitcode == outcome.UNHEALTHY:
-            print(f"crawl failed its health checks: {stats.get(outcome.HEALTH_REASONS)}", file=sys.stderr)
+            print(f"crawl failed its health checks: {ledger.health_reasons}", file=sys.stderr)
 
     def _database_usable(self) -> bool:
         """Open (and upgrade) the database once before the crawl: a database that cannot be used is
         one clear line, not a traceback after the first pages were fetched."""
-        settings = self.settings
+        settings = self.settings.copy()
+        Defaults().update_settings(settings)  # the add-ons apply later, when the crawler starts
         path = settings.get("SQLITE_DB")
         if not path or dict(settings.getwithbase("ITEM_PIPELINES")).get("pipelines.store.StorePipeline") is None:
             return True
         try:
-            open_database(path, busy_timeout=settings.getfloat("SQLITE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT)).close()
+            open_database(path, busy_timeout=settings.getfloat("SQLITE_BUSY_TIMEOUT")).close()
         except StorageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return False

@@ -196,7 +196,7 @@ def time_extraction(paths: Iterable[str | Path], repeat: int = 200) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.score", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m evaluation.score", description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", nargs="+", help="gold JSONL files (one article a line, spec columns)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses, extra figures and attribute errors")
     parser.add_argument("--timing", action="store_true", help="also time extraction per paragraph of these files")

@@ -1,4 +1,4 @@
-"""A small HTTP server that behaves like the site, over the bundled sample pages (sample_site/).
+"""A small HTTP server that behaves like the site, over the bundled sample pages (demo/site/).
 
 Used by the demo and the tests, on 127.0.0.1 only. Like the live site it answers an old-scheme
 article URL (`/<section>/<slug>/<id>.htm`) with a 301 to the current one, unless a page lives at
@@ -20,10 +20,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.urls import CURRENT_ARTICLE_RE, OLD_ARTICLE_RE
+from crawler.sites.baothanhhoa import SITE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_SITE = PROJECT_ROOT / "sample_site"
+SAMPLE_SITE = PROJECT_ROOT / "demo" / "site"
 
 
 @dataclass
@@ -131,11 +131,12 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
             return True
 
         def serve_path(self, path: str, head: bool) -> None:
-            if state.article_delay and (CURRENT_ARTICLE_RE.match(path) or OLD_ARTICLE_RE.match(path)):
+            article = SITE.article_match(path)
+            if state.article_delay and article:
                 time.sleep(state.article_delay)
             file = state.file_for(path)
             if file is None:
-                old = OLD_ARTICLE_RE.match(path)
+                old = article[1] if article and article[0].name == "old" else None
                 target = state.current_path_for(old["id"]) if old else None
                 if target:
                     self.send_response(301)
@@ -185,7 +186,7 @@ def serve(root: Path = SAMPLE_SITE, port: int = 0, host: str = "127.0.0.1") -> I
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the bundled sample site on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0 = any free)")
-    parser.add_argument("--root", type=Path, default=SAMPLE_SITE, help="folder of pages (default sample_site/)")
+    parser.add_argument("--root", type=Path, default=SAMPLE_SITE, help="folder of pages (default demo/site/)")
     args = parser.parse_args(argv)
     with serve(args.root, args.port) as (base_url, _):
         print(f"serving {args.root} at {base_url}/ (Ctrl-C to stop)", flush=True)

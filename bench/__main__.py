@@ -23,9 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-from crawler.demo import crawl_command
-from crawler.sampleserver import PROJECT_ROOT
-from crawler.sitegen import generate
+from bench.sitegen import generate
+from demo.crawl import crawl_command
+from demo.server import PROJECT_ROOT
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SETTINGS = {
@@ -246,7 +246,7 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: int = 1) -> dict:
     try:
         bare_stats = work / "bare-stats.json"
         bare = run_measured(
-            [sys.executable, "-m", "scrapy", "runspider", str(PROJECT_ROOT / "crawler" / "benchspider.py"),
+            [sys.executable, "-m", "scrapy", "runspider", str(PROJECT_ROOT / "bench" / "spider.py"),
              "-a", f"base_url={nginx.url}", "-a", f"stats_out={bare_stats}", *scrapy_args(SETTINGS)],
             nginx,
         )  # fmt: skip
@@ -327,7 +327,7 @@ def report(r: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=5000, help="articles in the generated site (default 5000)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--sample", type=int, default=300, help="pages timed per stage (default 300)")

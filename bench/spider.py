@@ -10,8 +10,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.layouts import section as section_layout
-from crawler.urls import article_id
+from crawler.sites.baothanhhoa import SITE
 
 
 class BareSpider(scrapy.Spider):
@@ -24,14 +23,15 @@ class BareSpider(scrapy.Spider):
         self.stats_out = stats_out
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(f"{self.base_url}/xay-dung-dang.htm", callback=self.parse_section, cb_kwargs={"page": 1})
+        url = SITE.section_url(self.base_url, SITE.default_sections[0])
+        yield scrapy.Request(url, callback=self.parse_section, cb_kwargs={"page": 1})
 
     def parse_section(self, response: Response, page: int) -> Iterable[scrapy.Request]:
-        for href in dict.fromkeys(response.css(section_layout.STORY_LINKS).getall()):
+        for href in dict.fromkeys(response.css(SITE.listing.story_links).getall()):
             url = response.urljoin(href)
-            if article_id(url):
+            if SITE.article_id(url):
                 yield scrapy.Request(url, callback=self.parse_article)
-        next_href = response.css(section_layout.NEXT_PAGE).get()
+        next_href = response.css(SITE.listing.next_page).get()
         if next_href and page < self.max_pages:
             yield response.follow(next_href, callback=self.parse_section, cb_kwargs={"page": page + 1})
 

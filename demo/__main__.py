@@ -1,38 +1,14 @@
-"""The offline demo: serve the bundled sample site on 127.0.0.1, crawl it, summarize the database."""
+"""`python -m demo` (`make demo`): serve the bundled sample site on 127.0.0.1, crawl it, summarize the database."""
 
 from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 from pathlib import Path
 
-from crawler.sampleserver import PROJECT_ROOT, SAMPLE_SITE, serve
 from crawler.storage import open_database
-
-# The local server is ours: no delay, no throttling. The defaults in settings.py stay polite.
-LOCAL_SETTINGS = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-    "LOG_LEVEL": "WARNING",
-}
-
-
-def crawl_command(
-    base_url: str,
-    db_path: str | Path,
-    *,
-    spider_args: dict[str, str] | None = None,
-    settings: dict[str, str] | None = None,
-) -> list[str]:
-    """The `scrapy crawl` command line for a crawl of a local copy of the site."""
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "baothanhhoa", "-a", f"base_url={base_url}"]
-    for key, value in (spider_args or {}).items():
-        cmd += ["-a", f"{key}={value}"]
-    for key, value in {**LOCAL_SETTINGS, "SQLITE_DB": str(db_path), **(settings or {})}.items():
-        cmd += ["-s", f"{key}={value}"]
-    return cmd
+from demo.crawl import crawl_command
+from demo.server import PROJECT_ROOT, SAMPLE_SITE, serve
 
 
 def summary(db_path: str | Path) -> str:
@@ -67,9 +43,7 @@ def summary(db_path: str | Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Crawl the bundled sample site into SQLite and summarize it.")
     parser.add_argument("--db", default=str(PROJECT_ROOT / "data" / "demo.db"), help="database (default data/demo.db)")
-    parser.add_argument(
-        "--site", type=Path, default=SAMPLE_SITE, help="folder of pages to serve (default sample_site/)"
-    )
+    parser.add_argument("--site", type=Path, default=SAMPLE_SITE, help="folder of pages to serve (default demo/site/)")
     parser.add_argument("--sections", default="xay-dung-dang,chinh-tri", help="sections to crawl")
     args = parser.parse_args(argv)
     with serve(args.site) as (base_url, state):

@@ -220,7 +220,7 @@ def generate(root: Path, n: int, seed: int = 1) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.sitegen", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.sitegen", description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path, help="folder to write the site into")
     parser.add_argument("-n", type=int, default=5000, help="number of articles (default 5000)")
     parser.add_argument("--seed", type=int, default=1)

@@ -1,0 +1,53 @@
+"""The house: the installed package holds what a crawl needs and its Datasette configuration,
+nothing of the tools around it; what is particular to the paper is in its site module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from glob import glob
+
+from setuptools import find_packages
+
+from demo.server import PROJECT_ROOT
+
+RUNTIME = ("crawler", "crawler.commands", "crawler.figures", "crawler.sites", "spiders", "pipelines")
+TOOLS = ("demo", "bench", "evaluation", "tests")
+
+
+def test_the_package_installs_the_runtime_and_its_datasette_configuration_only():
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    packages = set(find_packages(str(PROJECT_ROOT), include=config["packages"]["find"]["include"]))
+    assert set(RUNTIME) <= packages
+    assert not {p for p in packages if p.split(".")[0] in TOOLS}
+    data = [f for pattern in config["package-data"]["crawler"] for f in glob(str(PROJECT_ROOT / "crawler" / pattern))]
+    assert {"metadata.json", "chart.html"} <= {f.rsplit("/", 1)[1] for f in data}
+    assert config.get("script-files") is None
+    scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert scripts == {"baothanhhoa": "crawler.cli:main"}
+
+
+def test_nothing_outside_the_site_module_names_the_paper():
+    """Hosts, selectors and URL patterns of baothanhhoa.vn live in crawler/sites/ alone."""
+    found = subprocess.run(
+        ["grep", "-rnE", r"baothanhhoa\.vn|article__|story-list|\.htm\b", "crawler", "spiders", "pipelines",
+         "--include=*.py"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+    ).stdout.splitlines()  # fmt: skip
+    assert [line for line in found if not line.startswith("crawler/sites/")] == []
+
+
+def test_one_command_runs_the_tools():
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "crawler.cli", *args], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    listed = run("--help")
+    assert listed.returncode == 0
+    assert all(name in listed.stdout for name in ("figures", "reextract", "migrate", "browse", "score"))
+    unknown = run("frobnicate")
+    assert unknown.returncode == 2 and "unknown subcommand 'frobnicate'" in unknown.stderr
+    metrics = run("figures", "--metrics")
+    assert metrics.returncode == 0 and metrics.stdout.startswith("members_total\t")
+    score = run("score", str(PROJECT_ROOT / "evaluation" / "gold" / "dev.jsonl"))
+    assert score.returncode == 0 and '"f1": 1.0' in score.stdout
