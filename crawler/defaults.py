@@ -25,6 +25,10 @@ DEFAULTS: dict[str, Any] = {
     "HEALTH_MIN_ARTICLES": 1,
     "HEALTH_MAX_EMPTY_BODIES": 0,
     "HEALTH_MAX_ERRORS": 10,
+    # The layout drifted (exit status 5) when the site's own selectors failed to find one of these
+    # fields for more than this share of the articles read, which then came from fallback stages.
+    "HEALTH_DRIFT_FIELDS": ["title", "body", "published_at"],
+    "HEALTH_MAX_FALLBACK_SHARE": 0.2,
     # Where articles are stored, how many go into one transaction, and how long a writer waits
     # (seconds) for another one (a manual run beside a scheduled one, reextract) before the run fails.
     "SQLITE_DB": "data/baothanhhoa.db",

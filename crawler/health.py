@@ -21,6 +21,10 @@ from crawler.ledger import RunLedger
 warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", category=ScrapyDeprecationWarning)
 
 
+# How the drift check's reason opens (the exit status tells a drift apart from other failures).
+DRIFT = "layout drifted"
+
+
 def _ledger(monitor: Monitor) -> RunLedger:
     return RunLedger.of(monitor.data.crawler)
 
@@ -56,6 +60,15 @@ class RunHealthMonitor(Monitor):
         detail = f"storage failed ({error})" if error else "the database did not take them"
         self.assertFalse(error or not_stored, msg=f"{not_stored} of {scraped} scraped articles not stored: {detail}")
 
+    @monitors.name("the site's selectors still find the articles' fields")
+    def test_layout_not_drifted(self):
+        settings = self.data.crawler.settings
+        ledger = _ledger(self)
+        drifted = ledger.drift(settings.getlist("HEALTH_DRIFT_FIELDS"), settings.getfloat("HEALTH_MAX_FALLBACK_SHARE"))
+        fields = ", ".join(f"{name} in {n} of {ledger.pages_read} articles ({n / ledger.pages_read:.0%})"
+                           for name, n in drifted)  # fmt: skip
+        self.assertFalse(drifted, msg=f"{DRIFT} from fallback stages: {fields}")
+
     @monitors.name("the run finished")
     def test_finished(self):
         reason = self.data.stats.get("finish_reason", "finished")
@@ -66,9 +79,11 @@ class RecordHealth(Action):
     """Give the verdict to the run's ledger, where the store pipeline and the crawl command read it."""
 
     def run_action(self):
-        failed = self.result.monitors_failed_results
-        reasons = "; ".join(_reason(r) for r in failed) if failed else None
-        RunLedger.of(self.data.crawler).record_health("failed" if failed else "ok", reasons)
+        failed = [_reason(r) for r in self.result.monitors_failed_results]
+        drifted_only = bool(failed) and all(reason.startswith(DRIFT) for reason in failed)
+        RunLedger.of(self.data.crawler).record_health(
+            "failed" if failed else "ok", "; ".join(failed) or None, drifted_only=drifted_only
+        )
 
 
 def _reason(result) -> str:

@@ -48,8 +48,12 @@ class RunLedger:
     stored: Counter[str] = field(default_factory=Counter)  # new, changed, unchanged
     storage_error: str | None = None
     storage_error_at: str | None = None  # "open" (nothing fetched) or "write" (during the run)
+    pages_read: int = 0  # article pages the loader read
+    layouts: Counter[str] = field(default_factory=Counter)  # layout → pages
+    fallbacks: Counter[str] = field(default_factory=Counter)  # field → pages where a fallback stage filled it
     health: str = "unchecked"  # ok, failed, unchecked
     health_reasons: str | None = None
+    drifted_only: bool = False  # the layout's drift was the only failed check
     finish_reason: str | None = None
     finished: bool = False
     _callbacks: list[Callable[[RunLedger], None]] = field(default_factory=list)
@@ -72,6 +76,24 @@ class RunLedger:
     def record_parsed(self, status: str) -> None:
         self.parsed[status] += 1
         self.stats.inc_value(f"pipeline/validate/{status}")
+
+    def record_page(self, layout: str, fallbacks: list[tuple[str, str]]) -> None:
+        """An article page read by the loader: its layout, and each field a fallback stage filled
+        (or none could: `missing`)."""
+        self.pages_read += 1
+        self.layouts[layout] += 1
+        self.stats.inc_value(f"loader/layout/{layout}")
+        for name, stage in fallbacks:
+            self.stats.inc_value(f"loader/fallback/{name}/{stage}")
+        for name in {name for name, _ in fallbacks}:
+            self.fallbacks[name] += 1
+
+    def drift(self, fields: list[str], max_share: float) -> list[tuple[str, int]]:
+        """The fields the site's own selectors failed to find for more than `max_share` of the pages
+        read, with how many pages: the layout drifted."""
+        if not self.pages_read:
+            return []
+        return [(name, self.fallbacks[name]) for name in fields if self.fallbacks[name] / self.pages_read > max_share]
 
     def record_known(self) -> None:
         self.known += 1
@@ -146,12 +168,14 @@ class RunLedger:
         return self.stats.get_value("response_received_count") or 0
 
     def exit_status(self) -> int:
-        return outcome.exit_status(storage_error_at=self.storage_error_at, health=self.health)
+        return outcome.exit_status(
+            storage_error_at=self.storage_error_at, health=self.health, drifted_only=self.drifted_only
+        )
 
     # -- the end of the run ------------------------------------------------------------------------
 
-    def record_health(self, status: str, reasons: str | None) -> None:
-        self.health, self.health_reasons = status, reasons
+    def record_health(self, status: str, reasons: str | None, *, drifted_only: bool = False) -> None:
+        self.health, self.health_reasons, self.drifted_only = status, reasons, drifted_only
         self.stats.set_value(outcome.HEALTH_STATUS, status)
         if reasons:
             self.stats.set_value(outcome.HEALTH_REASONS, reasons)

@@ -24,6 +24,8 @@ from parsel import Selector
 from parsel.csstranslator import css2xpath
 from scrapy.loader import ItemLoader
 
+from crawler.generic import GenericReading
+from crawler.html import element_text
 from crawler.items import ArticleItem
 from crawler.site import Layout, Site
 from crawler.text import clean_text, join_paragraphs, normalize_iso_datetime, parse_vn_datetime
@@ -66,9 +68,18 @@ class Page:
     """An article page's element tree, selected with compiled XPaths (parsel's convenience costs
     a Selector object per match, which on the crawl's per-page path adds up), and its site."""
 
-    def __init__(self, root: Any, site: Site) -> None:
+    def __init__(self, root: Any, site: Site, url: str = "") -> None:
         self.root = root
         self.site = site
+        self.url = url
+        self._generic: GenericReading | None = None
+
+    @property
+    def generic(self) -> GenericReading:
+        """The page read without selectors (crawler/generic/), made when a generic stage first asks."""
+        if self._generic is None:
+            self._generic = GenericReading(self.root, self.site, self.url)
+        return self._generic
 
     def select(self, css: str) -> list:
         if not css:
@@ -159,34 +170,9 @@ def _json_ld_articles(raw: str) -> Iterable[dict]:
             yield obj
 
 
-_SKIPPED_TAGS = frozenset(("script", "style", "noscript", "template"))
-
-
-def _element_text(el: Any) -> str:
-    """Text of an lxml element, <br> as a space, scripts and styles left out (their tails kept)."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "br":
-            parts.append(" ")
-        elif tag not in _SKIPPED_TAGS and isinstance(node.tag, str):
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                walk(child)
-                if child.tail:
-                    parts.append(child.tail)
-            return
-        # a skipped element, a comment or a processing instruction: nothing of its own
-
-    walk(el)
-    return clean_text("".join(parts))
-
-
 def _node_text(node: Any) -> str:
     """Text of a selected element (or the string a ::text / ::attr selector returned)."""
-    return clean_text(node) if isinstance(node, str) else _element_text(node)
+    return clean_text(node) if isinstance(node, str) else element_text(node)
 
 
 _PARAGRAPH_TAGS = ("p", "h2", "h3")
@@ -202,7 +188,7 @@ def body_paragraphs(container: Any, site: Site, exclude: str, author: str | None
             continue  # a heading with a class is page furniture (box titles), not a subheading
         if p in excluded or any(a in excluded for a in p.iterancestors()):
             continue
-        text = _element_text(p)
+        text = element_text(p)
         if not text or site.is_teaser(text) or site.is_furniture(text):
             continue
         style = (p.get("style") or "").replace(" ", "").lower()
@@ -246,14 +232,18 @@ def _meta_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[st
 
 
 def _generic_body(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
-    for scope in ("article", "main", "body"):
-        for container in page.select(scope)[:1]:
-            paragraphs = [
-                p for p in body_paragraphs(container, page.site, page.site.furniture_selector) if len(p) >= 40
-            ]
-            if paragraphs:
-                return [join_paragraphs(paragraphs)]
-    return []
+    if layout and page.select(layout.encoded_body):
+        return []  # the body is written by the page's script: rendering it reads it, not a guess
+    paragraphs = page.generic.body
+    return [join_paragraphs(paragraphs)] if paragraphs else []
+
+
+def _generic(attr: str) -> Getter:
+    def get(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
+        value = getattr(page.generic, attr)
+        return [value] if value else []
+
+    return get
 
 
 def _generic_title(page: Page, layout: Layout | None, meta: PageMetadata) -> list[str]:
@@ -273,11 +263,15 @@ def claimed_ids(page: Page, layout: Layout | None, meta: PageMetadata) -> list[s
 STAGES: dict[str, tuple[tuple[str, Getter], ...]] = {
     "url": (("metadata", _meta("url")),),
     "title": (("site", _css_text("title")), ("metadata", _meta("title")), ("generic", _generic_title)),
-    "lead": (("site", _css_text("lead")), ("metadata", _meta("lead"))),
+    "lead": (("site", _css_text("lead")), ("metadata", _meta("lead")), ("generic", _generic("lead"))),
     "body": (("site", _site_body), ("metadata", _meta_body), ("generic", _generic_body)),
-    "author": (("site", _css_text("author")), ("metadata", _meta("author"))),
-    "published_at": (("site", _css_text("date")), ("metadata", _meta("published_at"))),
-    "section": (("site", _css_text("section")), ("metadata", _meta("section"))),
+    "author": (("site", _css_text("author")), ("metadata", _meta("author")), ("generic", _generic("author"))),
+    "published_at": (
+        ("site", _css_text("date")),
+        ("metadata", _meta("published_at")),
+        ("generic", _generic("published_at")),
+    ),
+    "section": (("site", _css_text("section")), ("metadata", _meta("section")), ("generic", _generic("section"))),
     "tags": (("site", _css_text("tags")), ("metadata", _meta("tags"))),
     "image_url": (("site", _css_text("image")), ("metadata", _meta("image_url"))),
     "image_caption": (("site", _css_text("image_caption")),),
@@ -302,7 +296,7 @@ def load_article(sel: Selector, url: str, site: Site) -> LoadResult:
     reported beside it."""
     url = url or getattr(sel, "url", "")
     selector = sel.selector if hasattr(sel, "selector") else sel
-    page = Page(selector.root, site)
+    page = Page(selector.root, site, url)
     layout = site.detect_layout(page.select)
     meta = PageMetadata.from_root(page.root)
     loader = ArticleLoader(selector=selector, site=site)

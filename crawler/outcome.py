@@ -8,6 +8,10 @@
   for longer than the busy timeout): nothing was fetched.
 - 4 a write failed during the run (disk full, locked): the crawl stopped, and the articles it could
   not store are remembered for the next run.
+- 5 the layout drifted: the articles were stored, but the site's own selectors stopped finding a
+  field (title, body, date) for more than a share of them (`HEALTH_MAX_FALLBACK_SHARE`), so they were
+  read through the fallback stages (`crawl_runs.health_reasons` names the fields): update the site's
+  layouts (crawler/sites/). When other health checks failed too, the status is 1.
 - 75 (`deploy/run-crawl.sh` only) the previous run still holds the lock: this one did not start.
 """
 
@@ -18,6 +22,7 @@ UNHEALTHY = 1
 BAD_ARGUMENTS = 2
 DATABASE_UNUSABLE = 3
 STORAGE_FAILED = 4
+DRIFTED = 5
 LOCKED = 75
 
 # Stats keys where the run ledger (crawler/ledger.py) records a storage failure and the verdict.
@@ -27,10 +32,11 @@ HEALTH_STATUS = "health/status"
 HEALTH_REASONS = "health/reasons"
 
 
-def exit_status(*, storage_error_at: str | None, health: str) -> int:
-    """The exit status of a finished crawl: where storage failed (None: it did not), and the health."""
+def exit_status(*, storage_error_at: str | None, health: str, drifted_only: bool = False) -> int:
+    """The exit status of a finished crawl: where storage failed (None: it did not), the health, and
+    whether the layout's drift was the only check that failed."""
     if storage_error_at is not None:
         return DATABASE_UNUSABLE if storage_error_at == "open" else STORAGE_FAILED
     if health == "failed":
-        return UNHEALTHY
+        return DRIFTED if drifted_only else UNHEALTHY
     return OK

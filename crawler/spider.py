@@ -419,9 +419,7 @@ class SiteSpider(scrapy.Spider):
             return
         if rendered:
             stats.inc_value("render/succeeded" if item.get("body") else "render/no_body")
-        stats.inc_value(f"loader/layout/{page.layout}")
-        for field, stage in page.fallbacks:
-            stats.inc_value(f"loader/fallback/{field}/{stage}")
+        self.ledger.record_page(page.layout, page.fallbacks)
         for hit in item.get("limits") or ():
             stats.inc_value(f"limits/{hit['name']}")
         yield item

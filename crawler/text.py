@@ -18,7 +18,17 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _TRANSLATE = {ord(c): " " for c in _SPACE_LIKE} | {ord(c): None for c in _INVISIBLE}
 VN_TZ = timezone(timedelta(hours=7))
 _WS_RE = re.compile(r"\s+")
-_DATE_RE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?:\D{1,5}(?P<H>\d{1,2})[:h](?P<M>\d{2}))?")
+# How Vietnamese papers write when an article was published: `Thứ Ba, 30/3/2021 - 09:30`,
+# `30/03/2021 | 09:30`, `09:30 30/03/2021`, `30-03-2021 09:30`, `30.03.2021`, `09h30 ngày 30/3/2021`,
+# `ngày 30 tháng 3 năm 2021`. The date as day/month/year, the time before or after it.
+_D = r"(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})"
+_WORDS_D = r"(?:ngày\s+)?(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s*(?:,\s*)?năm\s+(?P<wy>\d{4})"
+_T = r"(?P<H>\d{1,2})\s*[:hg]\s*(?P<M>\d{2})(?:\s*:\s*\d{2})?(?!\d)"
+_DATE_RE = re.compile(
+    rf"(?<!\d)(?:{_T.replace('P<H>', 'P<H0>').replace('P<M>', 'P<M0>')}\D{{1,12}}?)?(?:{_D}|{_WORDS_D})"
+    rf"(?!\d)(?:\D{{1,5}}?{_T})?",
+    re.IGNORECASE,
+)
 
 
 def normalize(text: str) -> str:
@@ -38,14 +48,15 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 
 
 def parse_vn_datetime(text: str | None) -> str | None:
-    """ "Thứ Hai, 05/04/2021 08:15" or "29/03/2021 | 09:30" → ISO 8601 in Vietnam time (+07:00)."""
+    """ "Thứ Hai, 05/04/2021 08:15", "29/03/2021 | 09:30", "09:30 30/03/2021", "30-03-2021" → ISO 8601
+    in Vietnam time (+07:00); the first date of the text, with its time when one stands beside it."""
     if not text:
         return None
     m = _DATE_RE.search(clean_text(text))
     if not m:
         return None
-    d, mo, y = int(m["d"]), int(m["m"]), int(m["y"])
-    hh, mm = int(m["H"] or 0), int(m["M"] or 0)
+    d, mo, y = (int(m["d"]), int(m["m"]), int(m["y"])) if m["d"] else (int(m["wd"]), int(m["wm"]), int(m["wy"]))
+    hh, mm = int(m["H"] or m["H0"] or 0), int(m["M"] or m["M0"] or 0)
     if not (1 <= d <= 31 and 1 <= mo <= 12 and hh < 24 and mm < 60):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}T{hh:02d}:{mm:02d}:00+07:00"

@@ -221,15 +221,35 @@ def test_wrong_charset_labels_give_the_same_text_as_utf8(site, tmp_path, name, m
     assert gold_fields(tmp_path / "db", "152030") == gold_fields(reference, "152030"), name
 
 
-def test_health_fails_when_a_layout_change_empties_bodies(site, tmp_path):
+def test_a_layout_change_that_hides_the_body_is_read_generically_and_flagged(site, tmp_path):
+    """The body's class renamed and its paragraphs turned into spans: the generic stage still reads
+    the text, the article is stored, and the run says the layout drifted (exit status 5)."""
     base_url, state = site
     broken = page_for("152030").read_bytes().replace(b"article__body", b"new-body").replace(b"<p>", b"<span>")
     state.faults[THO_XUAN] = Fault(body=broken)
     result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
-    assert result.returncode == 1
+    assert result.returncode == 5, result.stderr[-2000:]
+    assert "layout drifted" in result.stderr
+    run = last_run(tmp_path / "db")
+    assert run["health"] == "failed" and run["health_reasons"].startswith("layout drifted")
+    assert "body in 1 of 2 articles (50%)" in run["health_reasons"]
+    (article,) = rows(tmp_path / "db", "select extraction_status, body from articles where id = '152030'")
+    assert article["extraction_status"] == "ok"
+    assert article["body"].startswith("Nhân dịp kỷ niệm 92 năm Ngày thành lập Đảng, Huyện ủy Thọ Xuân")
+
+
+def test_health_fails_when_a_layout_change_empties_bodies(site, tmp_path):
+    base_url, state = site
+    page = page_for("152030").read_bytes()
+    start = page.index(b'<div class="article__body">')
+    end = page.index(b"</div>", start) + len(b"</div>")
+    state.faults[THO_XUAN] = Fault(body=page[:start] + b'<div class="article__body"></div>' + page[end:])
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO)
+    assert result.returncode == 1  # an empty body, and the drift it is: not the drift alone
     assert "health checks" in result.stderr
     run = last_run(tmp_path / "db")
     assert run["health"] == "failed" and "empty body" in run["health_reasons"]
+    assert "layout drifted" in run["health_reasons"]
     assert rows(tmp_path / "db", "select extraction_status from articles where id = '152030'")[0] == {
         "extraction_status": "missing_body"
     }
