@@ -1,6 +1,6 @@
 """Benchmark the whole pipeline against the Scrapy engine's own limit on this machine.
 
-Generates a site of N articles (crawler/sitegen.py), serves it with nginx on a free loopback port
+Generates a site of N articles (bench/sitegen.py), serves it with nginx on a free loopback port
 (a Python server would cap both spiders at its own rate), and runs, one after the other with the
 same concurrency and no delay: (1) a bare spider that only follows the same links, (2) the full
 crawler (load, clean, dedupe, figures, SQLite). Then it times each stage per article in-process
@@ -194,6 +194,8 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
 
     from crawler.figures import extract_rows
     from crawler.loaders import load_article
+    from crawler.places import place_figures
+    from crawler.sites.baothanhhoa import SITE
     from crawler.storage import content_hash, open_database, save_articles
     from pipelines.validate import extraction_status
 
@@ -205,7 +207,7 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
     items = []
     for name, body in bodies:
         url = f"https://baothanhhoa.vn/{name}"
-        item = load_article(HtmlResponse(url=url, body=body), url).item
+        item = load_article(HtmlResponse(url=url, body=body), url, SITE).item
         item["extraction_status"] = extraction_status(item)
         item["content_hash"] = content_hash(item)
         items.append(item)
@@ -214,6 +216,7 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
     t = time.perf_counter()
     for item in items:
         item["figures"], item["documents"], _ = extract_rows(item.get("body") or "", item.get("published_at"))
+        item["places"] = place_figures(item["figures"], published=item.get("published_at"), title=item.get("title"))
     timings["figures_ms"] = (time.perf_counter() - t) * 1000 / len(items)
     timings["figures_per_article"] = sum(len(i["figures"]) for i in items) / len(items)
 

@@ -41,6 +41,8 @@ class ArticleItem(scrapy.Item):
     content_hash = scrapy.Field()
     figures = scrapy.Field()
     documents = scrapy.Field()
+    # The places the article is about (crawler/places/): ids of `places`.
+    places = scrapy.Field()
     # The bounds on this page's work that were reached (crawler.figures.Bounds): rows for `limits`.
     limits = scrapy.Field()
 

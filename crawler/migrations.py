@@ -193,3 +193,48 @@ def figures_spec_v2(db: Database) -> None:
     db.execute("alter table figures_v2 rename to figures")
     for column in ("article_id", "metric", "organization", "year"):
         db.execute(f"create index if not exists idx_figures_{column} on figures ({column})")
+
+
+@step("0006_places")
+def places(db: Database) -> None:
+    """Places (crawler/places/): Thanh Hóa's administrative units before and after the 2025 reform,
+    the links from old units to new ones, each place's lineage, the place of each figure's
+    organization (with the reason when there is none), and the places each article is about. The
+    figures already stored get their places here, from their organization and their article's date."""
+    # One statement at a time: executescript would commit the upgrade's transaction half way.
+    for statement in (
+        "create table places (id text primary key, level text, kind text, name text, full_name text,"
+        " parent_id text references places(id), valid_from text, valid_until text, latitude real,"
+        " longitude real, source text)",
+        "create table place_links (old_id text references places(id), new_id text references places(id),"
+        " whole integer, primary key (old_id, new_id))",
+        "create table place_lineage (place_id text references places(id), related_id text references places(id),"
+        " relation text)",
+        "create index idx_place_lineage_place_id on place_lineage (place_id)",
+        "create table place_sources (checksum text, source text)",
+        "create table article_places (article_id text references articles(id),"
+        " place_id text references places(id), primary key (article_id, place_id))",
+        "alter table figures add column place_id text references places(id)",
+        "alter table figures add column place_reason text",
+        "create index idx_figures_place_id on figures (place_id)",
+    ):
+        db.execute(statement)
+    from crawler import places as gazetteer
+    from crawler.storage import sync_places  # the rows are derived from the gazetteer's data
+
+    sync_places(db)
+    articles = db.execute("select id, published_at, title from articles").fetchall()
+    for article_id, published, title in articles:
+        rows = db.execute(
+            "select id, organization from figures where article_id = ? order by start", (article_id,)
+        ).fetchall()
+        figures = [{"id": fid, "organization": organization} for fid, organization in rows]
+        about = gazetteer.place_figures(figures, published=published, title=title)
+        db.conn.executemany(
+            "update figures set place_id = ?, place_reason = ? where id = ?",
+            [(f["place_id"], f["place_reason"], f["id"]) for f in figures],
+        )
+        db.conn.executemany(
+            "insert or ignore into article_places (article_id, place_id) values (?, ?)",
+            [(article_id, place) for place in about],
+        )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from crawler import outcome
 from crawler.figures import Bounds, extract_rows
+from crawler.places import place_figures
 from crawler.storage import (
     FIGURE_COLUMNS,
     StorageError,
@@ -64,16 +65,17 @@ def reextract(
             # A page of articles read whole, so no read is left open while this process writes.
             articles = _rows(
                 conn,
-                "select id, body, published_at from articles where id > ? order by id limit ?",
+                "select id, body, published_at, title from articles where id > ? order by id limit ?",
                 (last_id, batch_size),
             )
             if not articles:
                 break
             last_id = articles[-1]["id"]
-            pending: dict[str, tuple[list, list]] = {}
+            pending: dict[str, tuple[list, list, list]] = {}
             for article in articles:
                 report["articles"] += 1
                 figures, documents, _ = extract_rows(article["body"] or "", article["published_at"], bounds)
+                about = place_figures(figures, published=article["published_at"], title=article["title"])
                 old_figures = _rows(conn, "select * from figures where article_id = ?", (article["id"],))
                 old_docs = _rows(conn, "select * from documents where article_id = ?", (article["id"],))
                 report["figures_before"] += len(old_figures)
@@ -91,7 +93,7 @@ def reextract(
                     report["added"][key[0]] += n
                 for key, n in (old_f - new_f).items():
                     report["removed"][key[0]] += n
-                pending[article["id"]] = (figures, documents)
+                pending[article["id"]] = (figures, documents, about)
             if pending and db is not None:
                 try:
                     replace_extractions_batch(db, pending)

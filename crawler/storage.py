@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from crawler import places
 from crawler.figures.metrics import METRICS
 from crawler.items import ARTICLE_FIELDS
 from crawler.migrations import MIGRATIONS, NAMES
@@ -49,7 +50,11 @@ VERSION_COLUMNS: dict[str, type] = {
 FIGURE_COLUMNS: dict[str, type] = {
     "id": int, "article_id": str, "metric": str, "value": float, "value_max": float, "unit": str, "of_total": float,
     "kind": str, "qualifier": str, "year": int, "period": str, "organization": str, "category": str, "start": int,
-    "end": int, "sentence_start": int, "sentence_end": int,
+    "end": int, "sentence_start": int, "sentence_end": int, "place_id": str, "place_reason": str,
+}  # fmt: skip
+PLACE_COLUMNS: dict[str, type] = {
+    "id": str, "level": str, "kind": str, "name": str, "full_name": str, "parent_id": str, "valid_from": str,
+    "valid_until": str, "latitude": float, "longitude": float, "source": str,
 }  # fmt: skip
 METRIC_COLUMNS: dict[str, type] = {
     "key": str, "entity": str, "label_vi": str, "label_en": str, "description": str, "is_total": int,
@@ -105,6 +110,37 @@ VIEWS = {
             where f.organization is not null and f.kind = 'actual' and f.unit = 'count' and f.category is null
               and m.is_total)
         where rank = 1""",
+    # Figures by the place their organization names (crawler/places/).
+    "place_figures": """
+        select p.id as place_id, p.full_name as place, p.level, p.kind as place_kind, f.metric,
+               m.label_vi as metric_label, f.value, f.value_max, f.unit, f.of_total, f.kind, f.qualifier,
+               coalesce(f.year, cast(substr(a.published_at, 1, 4) as integer)) as year, f.category, f.organization,
+               substr(a.published_at, 1, 10) as published, a.title as article_title, a.id as article_id
+        from figures f join places p on p.id = f.place_id join articles a on a.id = f.article_id
+        left join metrics m on m.key = f.metric""",
+    # A place's figures with those of what came before it (a new commune's old communes and their
+    # districts), after it and its parts: one query follows a locality across the 2025 reform.
+    "place_history": """
+        select l.place_id, q.full_name as place, l.relation, pf.place as figure_place, pf.place_id as figure_place_id,
+               pf.metric, pf.metric_label, pf.value, pf.value_max, pf.unit, pf.kind, pf.year, pf.category,
+               pf.organization, pf.published, pf.article_title, pf.article_id
+        from place_lineage l join places q on q.id = l.place_id join place_figures pf on pf.place_id = l.related_id""",
+    # The places with figures, where they are (for the map) and their latest whole count of members.
+    "place_map": """
+        select p.id as place_id, p.full_name as place, p.level, p.kind, p.valid_from, p.valid_until,
+               p.latitude, p.longitude, n.figures, t.value as members, t.year as members_year,
+               json_object('title', p.full_name,
+                           'description', coalesce('Số đảng viên: ' || t.value || ' (' || t.year || '); ', '')
+                                          || n.figures || ' số liệu / figures',
+                           'link', 'place_history?place_id=' || p.id) as popup
+        from places p
+        join (select place_id, count(*) as figures from figures where place_id is not null group by place_id) n
+          on n.place_id = p.id
+        left join (select place_id, value, year, row_number() over (
+                       partition by place_id order by year desc, published desc) as rank
+                   from place_figures where metric = 'members_total' and unit = 'count' and category is null
+                     and kind = 'actual') t on t.place_id = p.id and t.rank = 1
+        where p.latitude is not null""",
     "documents_cited": """
         select d.kind, d.number, d.issuer, max(d.date) as date, count(distinct d.article_id) as articles,
                min(substr(a.published_at, 1, 10)) as first_cited, max(substr(a.published_at, 1, 10)) as last_cited
@@ -291,12 +327,13 @@ def _migrate(db: Database) -> list[str]:
     with write_transaction(db, "upgrade the database"):
         pending = check_version(db.conn, path, reading=False)
         stale_views = [name for name, sql in VIEWS.items() if _view_sql(db, name) != _create_view_sql(name, sql)]
-        if not pending and not stale_views and _metrics_current(db):
+        if not pending and not stale_views and _metrics_current(db) and _places_current(db):
             return []
         for name in VIEWS:
             db.execute(f"drop view if exists [{name}]")
         MIGRATIONS.apply(db)
         sync_metrics(db)
+        sync_places(db)
         for name, sql in VIEWS.items():
             db.execute(_create_view_sql(name, sql))
         db.execute(f"PRAGMA user_version = {len(NAMES)}")
@@ -322,6 +359,35 @@ def sync_metrics(db: Database) -> None:
         " label_en = excluded.label_en, description = excluded.description, is_total = excluded.is_total",
         _metric_rows(),
     )
+
+
+def _places_current(db: Database) -> bool:
+    if not db["place_sources"].exists():
+        return False
+    return db.execute("select checksum from place_sources").fetchone() == (places.checksum(),)
+
+
+def sync_places(db: Database) -> None:
+    """The `places`, `place_links` and `place_lineage` tables hold the gazetteer (crawler/places/):
+    rows are added or updated, never removed (figures point to them)."""
+    g = places.gazetteer()
+    names = list(PLACE_COLUMNS)
+    db.conn.executemany(
+        f"insert into places ({', '.join(names)}) values ({', '.join('?' * len(names))})"
+        " on conflict(id) do update set " + ", ".join(f"{n} = excluded.{n}" for n in names if n != "id"),
+        [tuple(getattr(p, n) for n in names) for p in g.places.values()],
+    )
+    db.conn.executemany(
+        "insert into place_links (old_id, new_id, whole) values (?, ?, ?)"
+        " on conflict(old_id, new_id) do update set whole = excluded.whole",
+        [(old, new, int(whole)) for old, new, whole in g.links],
+    )
+    db.execute("delete from place_lineage")
+    db.conn.executemany(
+        "insert into place_lineage (place_id, related_id, relation) values (?, ?, ?)", places.lineage(g)
+    )
+    db.execute("delete from place_sources")
+    db.execute("insert into place_sources (checksum, source) values (?, ?)", (places.checksum(), "vietnamadminunits"))
 
 
 def migrate(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> list[str]:
@@ -439,7 +505,7 @@ def save_articles(
         replace_extractions_batch(
             db,
             {
-                str(item["id"]): (item.get("figures") or [], item.get("documents") or [])
+                str(item["id"]): (item.get("figures") or [], item.get("documents") or [], item.get("places") or [])
                 for item in items_list
                 if "figures" in item or "documents" in item
             },
@@ -463,8 +529,8 @@ def _tag_list(tags: Any) -> list[str]:
     return list(tags)
 
 
-def replace_extractions_batch(db: Database, extractions: Mapping[str, tuple[list, list]]) -> None:
-    """Replace the figures and documents of many articles at once, never appending to them.
+def replace_extractions_batch(db: Database, extractions: Mapping[str, tuple[list, list, list]]) -> None:
+    """Replace the figures, documents and places of many articles at once, never appending to them.
 
     Inside the caller's transaction, or in one of its own. Rows go in with one prepared statement
     per table: figures are the bulk of every write, and sqlite-utils' per-value checks cost more
@@ -485,6 +551,11 @@ def replace_extractions_batch(db: Database, extractions: Mapping[str, tuple[list
             if rows:
                 quoted = ", ".join(f"[{c}]" for c in names)
                 db.conn.executemany(f"insert into {table} ({quoted}) values ({','.join('?' * len(names))})", rows)
+        db.execute(f"delete from article_places where article_id in ({placeholders})", ids)
+        db.conn.executemany(
+            "insert or ignore into article_places (article_id, place_id) values (?, ?)",
+            [(article_id, place) for article_id, extraction in extractions.items() for place in extraction[2]],
+        )
 
 
 # --- runs -------------------------------------------------------------------------------------------

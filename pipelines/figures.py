@@ -1,4 +1,5 @@
-"""Read the party-building figures and cited documents out of each article's body."""
+"""Read the party-building figures and cited documents out of each article's body, and tie each
+figure to the place its organization names (crawler/places/)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.figures import Bounds, extract_rows
 from crawler.items import ArticleItem
+from crawler.places import place_figures
 from crawler.workers import WorkerPool
 
 
@@ -38,4 +40,8 @@ class FiguresPipeline:
         self.stats.inc_value("pipeline/documents/extracted", len(documents))
         if figures:
             self.stats.inc_value("pipeline/figures/articles_with_figures")
+        item["places"] = place_figures(figures, published=item.get("published_at"), title=item.get("title"))
+        for figure in figures:
+            reason = figure["place_reason"]
+            self.stats.inc_value("places/resolved" if reason == "resolved" else f"places/unresolved/{reason}")
         return item

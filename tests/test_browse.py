@@ -4,6 +4,7 @@ canned queries and the chart page (in a real headless Chromium)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import socket
 import sqlite3
@@ -117,6 +118,11 @@ def test_search_index_follows_inserts_updates_and_reruns(demo_db, tmp_path):
         ("district_totals", {"name": "Thường Xuân"}, lambda r: len(r) == 1),
         ("ratings_over_time", {"organization": "Thọ Thanh"}, lambda r: {x["year"] for x in r} >= {2015, 2020}),
         ("articles_citing", {"number": "22-nq/tw"}, lambda r: [x["id"] for x in r] == ["141203"]),
+        ("place_over_time", {"place": "Thường Xuân"},
+         lambda r: any(x["place"] == "Huyện Thường Xuân" and x["relation"] == "self" and x["value"] == 5322
+                       for x in r)),
+        ("compare_places", {"metric": "members_total", "year": "2021", "level": "commune"},
+         lambda r: [(x["place"], x["value"]) for x in r][:1] == [("Thị trấn Thường Xuân", 687)]),
     ],
 )  # fmt: skip
 def test_canned_queries(demo_db, query, params, check):
@@ -187,21 +193,8 @@ def test_the_chart_page_draws_a_metric_over_time_in_chromium(demo_db, tmp_path):
         pytest.fail("Chromium is not installed: `make browser` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
-    metadata = tmp_path / "metadata.json"
-    metadata.write_text(__import__("json").dumps(metadata_for(demo_db)), "utf-8")
-    port = free_port()
-    server = subprocess.Popen(datasette_command(demo_db, metadata, host="127.0.0.1", port=port),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "Datasette did not start"
-                time.sleep(0.1)
-        url = f"http://127.0.0.1:{port}/chart?organization={quote('Đảng bộ xã Thọ Thanh')}&metric=cells_rated_good"
+    with datasette_served(demo_db, tmp_path) as base:
+        url = f"{base}/chart?organization={quote('Đảng bộ xã Thọ Thanh')}&metric=cells_rated_good"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=find_chromium(None), args=CHROMIUM_ARGS, chromium_sandbox=False)
             page = browser.new_page(viewport={"width": 1000, "height": 800})
@@ -213,7 +206,59 @@ def test_the_chart_page_draws_a_metric_over_time_in_chromium(demo_db, tmp_path):
             assert page.locator("#chart-points tbody tr").count() == 3
             shot = page.locator("#chart svg").screenshot(path=str(tmp_path / "chart.png"))
             browser.close()
-        assert png_colours(shot) > 10
+    assert png_colours(shot) > 10
+
+
+@pytest.mark.slow
+def test_the_map_draws_the_places_and_a_marker_links_to_the_place_s_history(demo_db, tmp_path):
+    """`make browse`'s map (datasette-cluster-map over place_map) in a real Chromium; map tiles come
+    from the internet and are missing here: the markers must not depend on them."""
+    if find_chromium(None) is None:
+        pytest.fail("Chromium is not installed: `make browser` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    places = rows(demo_db, "select place_id, place from place_map order by place_id")
+    assert {"Huyện Thường Xuân", "Phường Quảng Thắng", "Xã Thọ Thanh"} <= {p["place"] for p in places}
+    with datasette_served(demo_db, tmp_path) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(None), args=CHROMIUM_ARGS, chromium_sandbox=False)
+        page = browser.new_page(viewport={"width": 1000, "height": 800})
+        page.goto(f"{base}/demo/place_map")
+        page.wait_for_selector(".leaflet-marker-icon", timeout=15000)
+        assert page.locator(".leaflet-marker-icon").count() >= 1
+        page.goto(f"{base}/demo/place_map?place_id={quote('district:396')}")
+        page.wait_for_selector(".leaflet-marker-icon", timeout=15000)
+        page.locator(".leaflet-marker-icon").first.click()
+        link = page.wait_for_selector(".leaflet-popup-content a", timeout=10000)
+        assert "place_history?place_id=district:396" in link.get_attribute("href")
+        assert "Huyện Thường Xuân" in page.locator(".leaflet-popup-content").text_content()
+        link.click()
+        page.wait_for_load_state()
+        assert "place_history" in page.url and "Huyện Thường Xuân" in page.content()
+        page.goto(f"{base}/chart?place={quote('district:396')}&metric=members_total")
+        page.wait_for_selector("#chart svg circle", timeout=15000)
+        assert page.locator("#chart svg circle").count() == 1
+        assert "Huyện Thường Xuân" in page.locator("#chart svg").text_content()
+        browser.close()
+
+
+@contextlib.contextmanager
+def datasette_served(db, tmp_path):
+    """Datasette as `make browse` runs it, on a free port; its base URL."""
+    metadata = tmp_path / "metadata.json"
+    metadata.write_text(__import__("json").dumps(metadata_for(db)), "utf-8")
+    port = free_port()
+    server = subprocess.Popen(datasette_command(db, metadata, host="127.0.0.1", port=port),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Datasette did not start"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -51,3 +51,13 @@ def test_one_command_runs_the_tools():
     assert metrics.returncode == 0 and metrics.stdout.startswith("members_total\t")
     score = run("score", str(PROJECT_ROOT / "evaluation" / "gold" / "dev.jsonl"))
     assert score.returncode == 0 and '"f1": 1.0' in score.stdout
+
+
+def test_the_benchmark_s_stages_run_on_a_generated_site(tmp_path):
+    """The benchmark lives outside the runtime: it must still call the runtime as it now is."""
+    from bench.__main__ import stage_costs
+    from bench.sitegen import generate
+
+    generate(tmp_path / "site", 6)
+    timings = stage_costs(tmp_path / "site", 6, tmp_path)
+    assert timings["sample"] == 6 and timings["load_ms"] > 0 and timings["figures_per_article"] > 0

@@ -124,7 +124,8 @@ def test_a_lock_held_past_the_busy_timeout_stops_the_crawl_and_the_next_run_fetc
 
 def test_a_full_disk_stops_the_crawl_loudly_and_the_next_run_fetches_every_lost_article(site, tmp_path):
     base_url, _ = site
-    with small_filesystem(tmp_path / "disk", "700k") as disk:
+    # The schema with its gazetteer of places takes about 550 kB: room for it and a part of the articles.
+    with small_filesystem(tmp_path / "disk", "1200k") as disk:
         db = disk / "crawl.db"
         result = crawl(base_url, db, settings={"SQLITE_BATCH_SIZE": "10"}, **ARGS)
         assert result.returncode == 4, result.stderr[-3000:]
