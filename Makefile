@@ -48,8 +48,11 @@ quick: $(STAMP)  ## the quick loop for an edit: lint and every test but whole cr
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m "not slow" -q
 
-score: $(STAMP)  ## score the figure reader on every gold set, with its speed
+score: $(STAMP)  ## score the figure reader (with its speed), the loader on drifted markups, and places
 	$(VENV)/bin/baothanhhoa score --timing evaluation/gold/*.jsonl
+	$(PY) -m evaluation.drift
+	$(PY) -m evaluation.drift --blind
+	$(PY) -m evaluation.places evaluation/places_blind.jsonl
 
 bench: $(VENV)/.bench $(NGINX)  ## generate N articles, crawl them through nginx, compare with the bare engine
 	$(PY) -m bench -n $(N) --json $(BENCH_JSON)

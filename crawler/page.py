@@ -14,6 +14,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.figures import Bounds, extract_rows
 from crawler.loaders import load_article
+from crawler.places import place_figures
 from crawler.sites import get_site
 
 
@@ -33,11 +34,15 @@ def read_page(
     site_name: str, body: bytes, url: str, encoding: str | None, *, figures: Bounds | None = None
 ) -> PageResult:
     """Read one article page of `site_name` fetched from `url`; with `figures` (the bounds of one
-    article's extraction), also its figures, cited documents and the bounds it reached."""
+    article's extraction), also its figures (each with its place), cited documents, the places the
+    article is about and the bounds it reached."""
     result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url, get_site(site_name))
     values = dict(result.item)
     if figures is not None:
         values["figures"], values["documents"], values["limits"] = (
             extract_rows(values["body"], values.get("published_at"), figures) if values.get("body") else ([], [], [])
+        )
+        values["places"] = place_figures(
+            values["figures"], published=values.get("published_at"), title=values.get("title")
         )
     return PageResult(values, result.layout, result.fallbacks, result.claimed_ids)

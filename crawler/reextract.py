@@ -4,15 +4,22 @@ Rules improve; users should not have to re-crawl. Each article whose figures or 
 from what is stored has them replaced (one transaction per batch); the report says what changed.
 It can run beside a crawl: articles are read a page at a time and each batch waits for the write
 lock like any writer. `--dry-run` only reads (also on a read-only filesystem) and changes nothing.
+The reading of figures, the costly part, runs in worker processes on every core (`--workers`); this
+process reads the database, compares and writes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import sqlite3
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from crawler import outcome
@@ -45,10 +52,60 @@ def _rows(conn: sqlite3.Connection, sql: str, params: tuple) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _compare(conn: sqlite3.Connection, article_id: str, figures: list, documents: list, report: dict) -> bool:
+    """Count what re-reading one article changes; True when its figures or documents differ."""
+    report["articles"] += 1
+    old_figures = _rows(conn, "select * from figures where article_id = ?", (article_id,))
+    old_docs = _rows(conn, "select * from documents where article_id = ?", (article_id,))
+    report["figures_before"] += len(old_figures)
+    report["figures_after"] += len(figures)
+    report["documents_before"] += len(old_docs)
+    report["documents_after"] += len(documents)
+    old_f = Counter(_figure_key(f) for f in old_figures)
+    new_f = Counter(_figure_key(f) for f in figures)
+    old_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in old_docs)
+    new_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in documents)
+    if old_f == new_f and old_d == new_d:
+        return False
+    report["articles_changed"] += 1
+    for key, n in (new_f - old_f).items():
+        report["added"][key[0]] += n
+    for key, n in (old_f - new_f).items():
+        report["removed"][key[0]] += n
+    return True
+
+
+def _extract(args: tuple[str, str | None, str | None, Bounds]) -> tuple[list, list, list]:
+    """One article's figures, documents and places: what a worker process computes."""
+    body, published, title, bounds = args
+    figures, documents, _ = extract_rows(body, published, bounds)
+    return figures, documents, place_figures(figures, published=published, title=title)
+
+
+@contextmanager
+def _mapper(workers: int) -> Iterator:
+    """`map` over worker processes (forked: they inherit the rules already imported), or in-process."""
+    if workers <= 1:
+        yield map
+        return
+    from crawler.workers import exit_with_crawl
+
+    os.environ.pop("BAOTHANHHOA_CRAWL_PID", None)  # the workers watch this process, their parent
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=exit_with_crawl) as pool:  # fmt: skip
+        yield lambda fn, items: pool.map(fn, items, chunksize=max(1, len(items) // (workers * 4)))
+
+
 def reextract(
-    db_path: str | Path, *, dry_run: bool = False, batch_size: int = 200, bounds: Bounds | None = None
+    db_path: str | Path,
+    *,
+    dry_run: bool = False,
+    batch_size: int = 400,
+    bounds: Bounds | None = None,
+    workers: int = 1,
 ) -> dict:
-    """Re-extract every article of the database; returns counts of what changed."""
+    """Re-extract every article of the database, its figures read by `workers` processes; returns
+    counts of what changed."""
     path = Path(db_path)
     if dry_run:
         conn, db = open_readonly(path), None
@@ -59,49 +116,35 @@ def reextract(
         conn = db.conn
     report = {"articles": 0, "articles_changed": 0, "figures_before": 0, "figures_after": 0,
               "documents_before": 0, "documents_after": 0, "added": Counter(), "removed": Counter()}  # fmt: skip
+    bounds = bounds or Bounds()
     last_id = ""
     try:
-        while True:
-            # A page of articles read whole, so no read is left open while this process writes.
-            articles = _rows(
-                conn,
-                "select id, body, published_at, title from articles where id > ? order by id limit ?",
-                (last_id, batch_size),
-            )
-            if not articles:
-                break
-            last_id = articles[-1]["id"]
-            pending: dict[str, tuple[list, list, list]] = {}
-            for article in articles:
-                report["articles"] += 1
-                figures, documents, _ = extract_rows(article["body"] or "", article["published_at"], bounds)
-                about = place_figures(figures, published=article["published_at"], title=article["title"])
-                old_figures = _rows(conn, "select * from figures where article_id = ?", (article["id"],))
-                old_docs = _rows(conn, "select * from documents where article_id = ?", (article["id"],))
-                report["figures_before"] += len(old_figures)
-                report["figures_after"] += len(figures)
-                report["documents_before"] += len(old_docs)
-                report["documents_after"] += len(documents)
-                old_f = Counter(_figure_key(f) for f in old_figures)
-                new_f = Counter(_figure_key(f) for f in figures)
-                old_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in old_docs)
-                new_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in documents)
-                if old_f == new_f and old_d == new_d:
-                    continue
-                report["articles_changed"] += 1
-                for key, n in (new_f - old_f).items():
-                    report["added"][key[0]] += n
-                for key, n in (old_f - new_f).items():
-                    report["removed"][key[0]] += n
-                pending[article["id"]] = (figures, documents, about)
-            if pending and db is not None:
-                try:
-                    replace_extractions_batch(db, pending)
-                except StorageError as exc:
-                    raise WriteFailedError(
-                        f"{exc}; the articles up to id {articles[0]['id']} were brought to the current rules,"
-                        " run it again to finish"
-                    ) from exc
+        with _mapper(workers) as mapper:
+            while True:
+                # A page of articles read whole, so no read is left open while this process writes.
+                articles = _rows(
+                    conn,
+                    "select id, body, published_at, title from articles where id > ? order by id limit ?",
+                    (last_id, batch_size),
+                )
+                if not articles:
+                    break
+                last_id = articles[-1]["id"]
+                extracted = mapper(
+                    _extract, [(a["body"] or "", a["published_at"], a["title"], bounds) for a in articles]
+                )
+                pending: dict[str, tuple[list, list, list]] = {}
+                for article, (figures, documents, about) in zip(articles, extracted, strict=True):
+                    if _compare(conn, article["id"], figures, documents, report):
+                        pending[article["id"]] = (figures, documents, about)
+                if pending and db is not None:
+                    try:
+                        replace_extractions_batch(db, pending)
+                    except StorageError as exc:
+                        raise WriteFailedError(
+                            f"{exc}; the articles up to id {articles[0]['id']} were brought to the current rules,"
+                            " run it again to finish"
+                        ) from exc
     except sqlite3.Error as exc:
         raise storage_error(exc, path, "re-extract the articles") from exc
     finally:
@@ -116,9 +159,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.reextract", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="data/baothanhhoa.db", help="database to update (default data/baothanhhoa.db)")
     parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes that read the figures (default: one a core)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        print("error: --workers must be 1 or more", file=sys.stderr)
+        return outcome.BAD_ARGUMENTS
     try:
-        report = reextract(args.db, dry_run=args.dry_run)
+        report = reextract(args.db, dry_run=args.dry_run, workers=args.workers)
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return outcome.STORAGE_FAILED if isinstance(exc, WriteFailedError) else outcome.DATABASE_UNUSABLE

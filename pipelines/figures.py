@@ -40,7 +40,8 @@ class FiguresPipeline:
         self.stats.inc_value("pipeline/documents/extracted", len(documents))
         if figures:
             self.stats.inc_value("pipeline/figures/articles_with_figures")
-        item["places"] = place_figures(figures, published=item.get("published_at"), title=item.get("title"))
+        if "places" not in item:  # else resolved with the page (crawler/page.py)
+            item["places"] = place_figures(figures, published=item.get("published_at"), title=item.get("title"))
         for figure in figures:
             reason = figure["place_reason"]
             self.stats.inc_value("places/resolved" if reason == "resolved" else f"places/unresolved/{reason}")

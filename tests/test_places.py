@@ -150,3 +150,13 @@ def test_the_previous_release_s_database_gets_places_on_upgrade(tmp_path):
     assert resolved and {r["organization"] for r in resolved} == set(organizations)
     assert all(r["place_reason"] for r in resolved)
     assert any(r["place_id"] for r in resolved)
+
+
+def test_the_blind_set_of_organizations_resolves_without_a_wrong_place():
+    """evaluation/places_blind.jsonl, written without seeing the resolver (its first score is in the README)."""
+    from evaluation.places import score
+    from tests.support import PROJECT_ROOT
+
+    counts, misses = score(PROJECT_ROOT / "evaluation" / "places_blind.jsonl")
+    assert counts["wrong"] == 0 and counts["none_given_a_place"] == 0, misses
+    assert counts["recall"] >= 0.95 and counts["reason_agrees"] == counts["none_expected"], misses

@@ -79,9 +79,10 @@ class Gazetteer:
         if not organization:
             return Resolution(None, "no organization")
         text = _key(organization)
-        for name in re.findall(r"\(([^)]*)\)", text):  # an aside naming the province: `(Bình Định)`
-            if _key(name) in self.other_provinces:
-                return Resolution(None, "outside Thanh Hóa")
+        for aside in re.findall(r"\(([^)]*)\)", text):  # an aside naming the province: `(Bình Định)`
+            for name in (aside, *aside.split(","), *(p.removeprefix("tỉnh ") for p in aside.split(", "))):
+                if _key(name) in self.other_provinces or v.ABROAD_RE.search(name):
+                    return Resolution(None, "outside Thanh Hóa")
         text = re.sub(r"\([^)]*\)", " ", text)
         head, *tail = [part.strip() for part in text.split(",") if part.strip()]
         parents = [r for r in (self._unit(part, published, context) for part in tail) if isinstance(r, Place)]
@@ -104,7 +105,7 @@ class Gazetteer:
         level, kind = v.LEVELS[m["level"].rstrip(".").strip()]
         name = (m["name"] or "").strip()
         if not name or v.WHOLE_RE.fullmatch(name):
-            return self._from_context(level, context)
+            return self._from_context(level, context, kind)
         if level == "province":
             return self.province if _key(name) == _key(self.province.name) else Resolution(None, "outside Thanh Hóa")
         return self._choose(self._candidates(level, kind, name, published), context, name)
@@ -113,7 +114,8 @@ class Gazetteer:
         """A name with no level word (`Cẩm Thủy có ...`), or a whole (`toàn huyện`)."""
         whole = v.WHOLE_RE.fullmatch(text)
         if whole:
-            return self._from_context(v.LEVELS[whole["level"]][0], context)
+            level, kind = v.LEVELS[whole["level"]]
+            return self._from_context(level, context, kind)
         if not text or not re.search(r"[^\W\d]", text):
             return Resolution(None, "not found")
         if _key(text) == _key(self.province.name):
@@ -146,12 +148,14 @@ class Gazetteer:
                 return inside[0]
         return Resolution(None, "ambiguous")
 
-    def _from_context(self, level: str, context: list[Place]) -> Place | Resolution:
+    def _from_context(self, level: str, context: list[Place], kind: str | None = None) -> Place | Resolution:
+        """`toàn huyện`, `Thành ủy` with no name: the place of that kind (else level) named before."""
         if level == "province":
             return self.province
-        for place in context:
-            if place.level == level:
-                return place
+        for wanted in ((kind, level), (None, level)) if kind else ((None, level),):
+            for place in context:
+                if place.level == level and wanted[0] in (None, place.kind):
+                    return place
         return Resolution(None, "a level with no name")
 
     # -- across the reform ------------------------------------------------------------------------
@@ -218,6 +222,11 @@ def resolve_figures(
     later ones), and the places the article is about (its figures' and its title's)."""
     g = gazetteer()
     context: list[Place] = []
+    opening = v.TITLE_PLACE_RE.match(title or "")
+    if opening:  # `Hậu Lộc: ...`
+        resolution = g.resolve(opening["name"], published=published, context=[])
+        if resolution.place_id:
+            context.append(g.places[resolution.place_id])
     for found in v.NAMED_UNIT_RE.finditer(title or ""):
         resolution = g.resolve(found.group(0), published=published, context=context)
         if resolution.place_id:

@@ -27,10 +27,15 @@ WHOLE_RE = re.compile(rf"(?:toàn|cả|trên địa bàn)\s+(?:{_BODY})?(?P<leve
 # Party organizations that are no locality: sectors, the armed forces, companies, schools, agencies.
 NOT_A_LOCALITY_RE = re.compile(
     r"(?<!\w)(?:khối|quân sự|công an|biên phòng|quân đội|bộ đội|công ty|doanh nghiệp|tập đoàn|ngân hàng"
-    r"|trường|bệnh viện|trung tâm|cơ quan|sở|cục|báo|đài|hợp tác xã|chi nhánh)(?!\w)"
+    r"|trường|bệnh viện|trung tâm|cơ quan|sở|cục|báo|đài|hợp tác xã|chi nhánh|khu kinh tế|khu công nghiệp"
+    r"|(?:đảng bộ|đảng ủy|chi bộ)\s+(?:ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd|mặt trận))(?!\w)"
 )
+# Elsewhere, said in an aside: `(tỉnh Hủa Phăn, Lào)`, `(Nghệ An)` (other provinces come from the data).
+ABROAD_RE = re.compile(r"(?<!\w)(?:lào|campuchia|trung quốc|thái lan)(?!\w)")
 # Units below the commune: a cell, a village, a street block.
 BELOW_COMMUNE_RE = re.compile(r"(?:chi bộ|chi ủy|thôn|bản|làng|xóm|khu phố|tổ dân phố|khu dân cư|ấp|tiểu khu)(?!\w)")
+# A title that opens with a place: `Hậu Lộc: ...`, `Nga Sơn - ...`.
+TITLE_PLACE_RE = re.compile(r"^\s*(?P<name>[^:\-–,.]{2,30}?)\s*[:\-–]\s")
 # A unit named in a title: a level word, then capitalized words.
 NAMED_UNIT_RE = re.compile(
     r"(?<!\w)(?:[Hh]uyện|[Tt]hị xã|[Tt]hành phố|TP\.?|[Xx]ã|[Pp]hường|[Tt]hị trấn)\s+"
