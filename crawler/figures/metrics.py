@@ -95,13 +95,16 @@ METRICS: dict[str, Metric] = {m.key: m for m in _metrics()}
 TOTALS = tuple(key for key, m in METRICS.items() if m.is_total)
 
 
+_BY_ENTITY_PREDICATE = {(m.entity, m.predicate): key for key, m in reversed(METRICS.items())}
+
+
 def metric_for(entity: str | None, predicate: str | None) -> str | None:
     """The metric of an entity and what is said of it, or None when the vocabulary has none."""
     if entity is None or predicate is None:
         return None
-    for key, m in METRICS.items():
-        if m.entity == entity and m.predicate == predicate:
-            return key
+    key = _BY_ENTITY_PREDICATE.get((entity, predicate))
+    if key is not None:
+        return key
     if predicate == "inspected" and entity == CELLS:  # a cell inspected is an organization inspected
         return "organizations_inspected"
     if predicate in ("disciplined", "violating") and entity == CELLS:

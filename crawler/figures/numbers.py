@@ -68,27 +68,28 @@ def as_number(value: float) -> int | float:
 # --- numbers of a sentence ---------------------------------------------------------------------------
 
 _Y = r"(?:19|20)\d{2}"
-# Spans that hold digits but no count (matched in the match form).
-MASK_RES = (
-    re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"),  # 30/6/2021, 7.11.1917
-    re.compile(r"\d+\s*[-/]\s*[a-zđ]+(?:\s*/\s*[a-zđ0-9-]+)?"),  # 22-NQ/TW, 35-HD/BTCTW
-    re.compile(rf"{_Y}\s*[-–]\s*{_Y}"),  # 2015 - 2020
-    re.compile(r"(?<!\w)(?:ngày|sáng|chiều|tối)\s+\d{1,2}\s*[-/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))"),
-    re.compile(r"(?<!\w)(?:đợt|dịp|nhân dịp|trước|sau|từ|đến)\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"),
-    re.compile(rf"(?<!\w)(?:tháng|quý)\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?"),  # tháng 9/2022, quý I/2013
-    re.compile(rf"(?<!\w)năm\s+{_Y}"),
+# Spans that hold digits but no count (matched in the match form), each with the words one of which
+# a sentence must hold for it to apply (None: always tried): most sentences hold few of them.
+MASK_RES: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = (
+    (re.compile(r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"), None),  # 30/6/2021, 7.11.1917
+    (re.compile(r"\d+\s*[-/]\s*[a-zđ]+(?:\s*/\s*[a-zđ0-9-]+)?"), ('-', '/')),  # 22-NQ/TW, 35-HD/BTCTW
+    (re.compile(rf"{_Y}\s*[-–]\s*{_Y}"), ('-', '–')),  # 2015 - 2020
+    (re.compile(r"(?<!\w)(?:ngày|sáng|chiều|tối)\s+\d{1,2}\s*[-/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))"), ('ngày', 'sáng', 'chiều', 'tối')),
+    (re.compile(r"(?<!\w)(?:đợt|dịp|nhân dịp|trước|sau|từ|đến)\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"), ('/', '.')),
+    (re.compile(rf"(?<!\w)(?:tháng|quý)\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?"), ('tháng', 'quý')),  # tháng 9/2022, quý I/2013
+    (re.compile(rf"(?<!\w)năm\s+{_Y}"), ('năm',)),
     # `mỗi năm`, `hằng năm`: a year, not the number five.
-    re.compile(r"(?<!\w)(?:mỗi|hằng|hàng|từng|cả|nhiều|những|các|cuối|đầu|giữa|trong|qua)\s+năm(?!\w)"),
-    re.compile(r"\d+(?:\s*(?:,|và|-|đến)\s*\d+)*\s+năm\s+tuổi\s+đảng"),  # 30 năm tuổi Đảng, 45, 40 và 30 năm tuổi Đảng
-    re.compile(r"(?<!\w)huy hiệu\s+\d+(?:\s*(?:,|và|-|đến)\s*\d+)*(?:\s+năm)?"),  # Huy hiệu 30 năm
-    re.compile(r"\d+\s+(?:năm|tháng|ngày|tuần|quý|giờ|phút|tuổi|năm liền|năm liên tục)(?!\s+(?:tuổi\s+)?đảng)"
-               rf"(?!\s+{_Y})(?!\w)"),
-    re.compile(r"(?<!\w)(?:kỷ niệm|sau|hơn|gần|trong|qua|được)\s+\d+\s+năm"),
-    re.compile(r"(?<!\w)(?:từ\s+)?\d{1,2}\s*(?:-|đến)\s*\d{1,2}\s+tuổi"),  # 18 đến 30 tuổi
-    re.compile(r"(?<!\w)(?:độ tuổi|tuổi)\s+(?:từ\s+)?\d+(?:\s*(?:-|đến)\s*\d+)?"),
-    re.compile(r"(?<!\w)(?:khu phố|tổ dân phố|tổ|thôn|xóm|lớp|đội|phường|quận|khóm|ấp|khu|đợt|lần thứ|thứ"
-               r"|kỳ họp thứ|cụm|trạm|chi bộ|đường|km|quốc lộ|tỉnh lộ)\s+\d+(?!\s*(?:/|[.,]\d|%))"),
-    re.compile(r"\d{1,2}:\d{2}"),  # 09:30
+    (re.compile(r"(?<!\w)(?:mỗi|hằng|hàng|từng|cả|nhiều|những|các|cuối|đầu|giữa|trong|qua)\s+năm(?!\w)"), ('năm',)),
+    (re.compile(r"\d+(?:\s*(?:,|và|-|đến)\s*\d+)*\s+năm\s+tuổi\s+đảng"), ('tuổi',)),  # 30 năm tuổi Đảng, 45, 40 và 30 năm tuổi Đảng
+    (re.compile(r"(?<!\w)huy hiệu\s+\d+(?:\s*(?:,|và|-|đến)\s*\d+)*(?:\s+năm)?"), ('huy hiệu',)),  # Huy hiệu 30 năm
+    (re.compile(r"\d+\s+(?:năm|tháng|ngày|tuần|quý|giờ|phút|tuổi|năm liền|năm liên tục)(?!\s+(?:tuổi\s+)?đảng)"
+               rf"(?!\s+{_Y})(?!\w)"), ('năm', 'tháng', 'ngày', 'tuần', 'quý', 'giờ', 'phút', 'tuổi')),
+    (re.compile(r"(?<!\w)(?:kỷ niệm|sau|hơn|gần|trong|qua|được)\s+\d+\s+năm"), ('năm',)),
+    (re.compile(r"(?<!\w)(?:từ\s+)?\d{1,2}\s*(?:-|đến)\s*\d{1,2}\s+tuổi"), ('tuổi',)),  # 18 đến 30 tuổi
+    (re.compile(r"(?<!\w)(?:độ tuổi|tuổi)\s+(?:từ\s+)?\d+(?:\s*(?:-|đến)\s*\d+)?"), ('tuổi',)),
+    (re.compile(r"(?<!\w)(?:khu phố|tổ dân phố|tổ|thôn|xóm|lớp|đội|phường|quận|khóm|ấp|khu|đợt|lần thứ|thứ"
+               r"|kỳ họp thứ|cụm|trạm|chi bộ|đường|km|quốc lộ|tỉnh lộ)\s+\d+(?!\s*(?:/|[.,]\d|%))"), None),
+    (re.compile(r"\d{1,2}:\d{2}"), (':',)),  # 09:30
 )  # fmt: skip
 NUMBER_RE = re.compile(
     rf"(?=\d)(?<![\w.,/-])(?:(?P<ratio>(?P<num>\d+(?:\.\d{{3}})*)\s*/\s*(?P<den>\d+(?:\.\d{{3}})*))|(?P<digits>{DIGITS}))(?![\w/])(?![.,]\d)"
@@ -112,7 +113,13 @@ class Mention:
 def find_mentions(m: str, start: int, end: int, noun_after) -> list[Mention]:
     """The numbers of text[start:end] (in its match form `m`) that may be counts. `noun_after(pos)`
     tells whether a party noun follows `pos` (a number word counts only before one)."""
-    masks = [(mm.start(), mm.end()) for regex in MASK_RES for mm in regex.finditer(m, start, end)]
+    segment = m[start:end]
+    masks = [
+        (mm.start(), mm.end())
+        for regex, needles in MASK_RES
+        if needles is None or any(needle in segment for needle in needles)
+        for mm in regex.finditer(m, start, end)
+    ]
 
     def masked(a: int, b: int) -> bool:
         return any(ms <= a < me or ms < b <= me for ms, me in masks)

@@ -23,7 +23,7 @@ _TYPOS = dict(TYPOS)
 assert all(len(typo) == len(fix) for typo, fix in TYPOS)
 _TYPO_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(typo) for typo in _TYPOS) + r")(?!\w)")
 # Typographic quotes and dashes read as plain ones; the same length, so offsets hold.
-_PLAIN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "‐": "-", "\u00a0": " "})
+_PLAIN_PAIRS = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("–", "-"), ("—", "-"), ("‐", "-"), ("\u00a0", " "))
 
 
 def match_form(text: str) -> str:
@@ -33,7 +33,10 @@ def match_form(text: str) -> str:
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     lowered = _OLD_TONE_RE.sub(lambda m: _OLD_TONES[m.group(0)], lowered)
     lowered = _TYPO_RE.sub(lambda m: _TYPOS[m.group(0)], _TI_LE_RE.sub("tỷ", lowered))
-    return lowered.translate(_PLAIN)
+    for typographic, plain in _PLAIN_PAIRS:  # str.replace is many times faster than translate here
+        if typographic in lowered:
+            lowered = lowered.replace(typographic, plain)
+    return lowered
 
 
 _PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")

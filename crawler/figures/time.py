@@ -50,12 +50,17 @@ class TimeMark:
     comparison: bool = False  # "so với năm 2022": a reference point, not the time being told about
 
 
+_ANY_YEAR_RE = re.compile(_Y)
+
+
 def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
     marks: list[TimeMark] = []
     taken: list[tuple[int, int]] = []
-    for pm in PERIOD_RE.finditer(m, start, end):
+    # Periods and years all hold a year: a sentence with none skips them (most sentences).
+    year_patterns = YEAR_RES if _ANY_YEAR_RE.search(m, start, end) else ()
+    for pm in PERIOD_RE.finditer(m, start, end) if year_patterns else ():
         taken.append((pm.start(), pm.end()))
-    for regex in YEAR_RES:
+    for regex in year_patterns:
         for ym in regex.finditer(m, start, end):
             if any(a <= ym.start("year") < b for a, b in taken):
                 continue
@@ -69,7 +74,7 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
                 marks.append(TimeMark(ym.start(), ym.end(), None))  # `từ năm 2015 trở về trước`: a span, no year
                 continue
             marks.append(TimeMark(ym.start(), ym.end(), int(ym["year"]), comparison=bool(COMPARISON_RE.search(before))))
-    for am in ANNIVERSARY_RE.finditer(m, start, end):
+    for am in ANNIVERSARY_RE.finditer(m, start, end) if "năm" in m[start:end] else ():
         base = next(_FOUNDED[k] for k in _FOUNDED if am[k])
         if not any(a <= am.start() < b for a, b in taken) and not any(t.year and t.pos > am.start() for t in marks):
             marks.append(TimeMark(am.start(), am.end(), base + int(am["n"])))
