@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
 import scrapy
 
 # Columns of the `articles` table, in the order a reader expects them.
@@ -18,6 +23,16 @@ ARTICLE_FIELDS = (
     "image_url",
     "image_caption",
 )
+
+# What a reader sees of an article: a change in any of these is a new version of it.
+HASHED_FIELDS = ("title", "lead", "body", "author", "published_at", "section", "tags", "image_url", "image_caption")
+
+
+def content_hash(article: Mapping[str, Any]) -> str:
+    """A digest of what a reader sees, so a rerun can tell a corrected article from an unchanged one.
+    Computed where the page is read (a worker process), not on the crawl's path."""
+    payload = json.dumps({k: article.get(k) for k in HASHED_FIELDS}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 class ArticleItem(scrapy.Item):

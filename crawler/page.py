@@ -13,6 +13,7 @@ from typing import Any
 from scrapy.http import HtmlResponse
 
 from crawler.figures import Bounds, extract_rows
+from crawler.items import content_hash
 from crawler.loaders import load_article
 from crawler.places import place_figures
 from crawler.sites import get_site
@@ -38,6 +39,7 @@ def read_page(
     article is about and the bounds it reached."""
     result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url, get_site(site_name))
     values = dict(result.item)
+    values["content_hash"] = content_hash(values)
     if figures is not None:
         values["figures"], values["documents"], values["limits"] = (
             extract_rows(values["body"], values.get("published_at"), figures) if values.get("body") else ([], [], [])

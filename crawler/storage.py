@@ -12,7 +12,6 @@ nothing. The database runs in WAL mode, so Datasette or sqlite-utils can read it
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import socket
@@ -27,13 +26,12 @@ from sqlite_utils import Database
 
 from crawler import places
 from crawler.figures.metrics import METRICS
-from crawler.items import ARTICLE_FIELDS
+from crawler.items import ARTICLE_FIELDS, content_hash
 from crawler.migrations import MIGRATIONS, NAMES
 from crawler.processes import is_alive, process_started
 
 # How long a writer waits for another one's transaction before it gives up (seconds).
 DEFAULT_BUSY_TIMEOUT = 60.0
-HASHED_FIELDS = ("title", "lead", "body", "author", "published_at", "section", "tags", "image_url", "image_caption")
 
 # The columns each table has once every migration step has run (tests/test_migrations.py checks it).
 ARTICLE_COLUMNS: dict[str, type] = {
@@ -242,11 +240,6 @@ def write_transaction(db: Database, doing: str = "write") -> Iterator[Database]:
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
-
-def content_hash(article: Mapping[str, Any]) -> str:
-    """A digest of what a reader sees, so a rerun can tell a corrected article from an unchanged one."""
-    payload = json.dumps({k: article.get(k) for k in HASHED_FIELDS}, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def open_database(

@@ -1,10 +1,11 @@
 """Worker processes for the CPU-heavy, pure steps of the per-page path.
 
 Parsing a page with the loader and reading its figures cost more CPU than the Scrapy engine's
-whole handling of a page; in one process they cap the crawl. `WORKER_PROCESSES` (default 1)
-worker processes take them, so the engine keeps its own core. The steps are pure functions of
-bytes and text, so a worker gets bytes and returns plain values; with `WORKER_PROCESSES = 0`
-they run in the crawl's process, as they did.
+whole handling of a page; in one process they cap the crawl. `WORKER_PROCESSES` worker processes
+take them (default "auto": one a core; the engine's process and the workers share the cores, and
+the per-page work costs more CPU than the engine's, so every core reading pages is what pays).
+The steps are pure functions of bytes and text, so a worker gets bytes and returns plain values;
+with `WORKER_PROCESSES = 0` they run in the crawl's process.
 
 The pool starts with the first page, not with the spider (a command that opens a spider but
 parses nothing, such as `scrapy shell`, starts no process), and its processes end with the crawl:
@@ -69,7 +70,7 @@ class WorkerPool:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WorkerPool:
-        size = crawler.settings.getint("WORKER_PROCESSES")
+        size = worker_count(crawler.settings.get("WORKER_PROCESSES"))
         if size <= 0:
             raise NotConfigured("WORKER_PROCESSES is 0: the per-page steps run in the crawl's process")
         pool = cls(size)
@@ -102,6 +103,16 @@ class WorkerPool:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=False)
+
+
+def worker_count(value: Any) -> int:
+    """WORKER_PROCESSES as a number: "auto" is the cores this process may run on."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"WORKER_PROCESSES must be a number or 'auto', not {value!r}") from None
 
 
 _POOLS: weakref.WeakKeyDictionary[Any, WorkerPool] = weakref.WeakKeyDictionary()

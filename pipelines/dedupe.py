@@ -6,9 +6,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem
+from crawler.items import ArticleItem, content_hash
 from crawler.ledger import RunLedger
-from crawler.storage import content_hash
 
 
 class DedupePipeline:
@@ -28,5 +27,6 @@ class DedupePipeline:
             self.ledger.record_duplicate("pipeline/dedupe/dropped")
             raise DropItem(f"article {article_id} was already scraped in this run")
         self.seen.add(article_id)
-        item["content_hash"] = content_hash(item)
+        if not item.get("content_hash"):  # read with the page in a worker (crawler/page.py), else here
+            item["content_hash"] = content_hash(item)
         return item

@@ -3,6 +3,7 @@ figure to the place its organization names (crawler/places/)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
@@ -42,7 +43,7 @@ class FiguresPipeline:
             self.stats.inc_value("pipeline/figures/articles_with_figures")
         if "places" not in item:  # else resolved with the page (crawler/page.py)
             item["places"] = place_figures(figures, published=item.get("published_at"), title=item.get("title"))
-        for figure in figures:
-            reason = figure["place_reason"]
-            self.stats.inc_value("places/resolved" if reason == "resolved" else f"places/unresolved/{reason}")
+        # One count a reason, not one a figure: the stats collector is on every page's path.
+        for reason, n in Counter(figure["place_reason"] for figure in figures).items():
+            self.stats.inc_value("places/resolved" if reason == "resolved" else f"places/unresolved/{reason}", n)
         return item

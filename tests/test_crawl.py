@@ -163,6 +163,18 @@ def test_bad_arguments_are_rejected_before_fetching(site, tmp_path, args, messag
     assert not db.exists()
 
 
+@pytest.mark.parametrize("value", ["many", "1.5", ""])
+def test_a_bad_worker_count_is_rejected_before_fetching(site, tmp_path, value):
+    base_url, state = site
+    db = tmp_path / "bad.db"
+    result = run_crawl(base_url, db, settings={"WORKER_PROCESSES": value})
+    assert result.returncode == 2
+    assert "WORKER_PROCESSES must be a number or 'auto'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert state.requests == []
+    assert not db.exists()
+
+
 def test_store_keeps_one_row_per_article_across_batches(tmp_path):
     db = open_database(tmp_path / "x.db")
     from crawler.storage import save_articles

@@ -1,7 +1,12 @@
 """The defaults stay polite to the real site and safe against it; tests change them only with -s."""
 
+import os
+
+import pytest
 from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
+
+from crawler.workers import worker_count
 
 
 def test_defaults_are_polite_and_safe(monkeypatch):
@@ -20,3 +25,17 @@ def test_defaults_are_polite_and_safe(monkeypatch):
     assert settings.getint("DOWNLOAD_MAXSIZE") <= 16 * 1024 * 1024
     assert not settings.getbool("DOWNLOAD_FAIL_ON_DATALOSS")
     assert settings.get("SQLITE_DB") == "data/baothanhhoa.db"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("auto", len(os.sched_getaffinity(0))), ("AUTO ", len(os.sched_getaffinity(0))), ("0", 0), (2, 2), ("3", 3)],
+)
+def test_worker_count(value, expected):
+    assert worker_count(value) == expected
+
+
+@pytest.mark.parametrize("value", ["many", "1.5", "", None])
+def test_a_bad_worker_count_says_what_is_wanted(value):
+    with pytest.raises(ValueError, match="WORKER_PROCESSES must be a number or 'auto'"):
+        worker_count(value)

@@ -13,12 +13,14 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from crawler import outcome
 from crawler.defaults import Defaults
 from crawler.ledger import RunLedger
 from crawler.storage import StorageError, open_database
+from crawler.workers import worker_count
 
 
 class Command(ScrapyCrawlCommand):
@@ -38,7 +40,13 @@ class Command(ScrapyCrawlCommand):
                 check(**opts.spargs)
             except ValueError as exc:
                 raise UsageError(str(exc), print_help=False) from None
-        if not self._database_usable():
+        settings = self.settings.copy()
+        Defaults().update_settings(settings)  # the add-ons apply later, when the crawler starts
+        try:
+            worker_count(settings.get("WORKER_PROCESSES"))
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if not self._database_usable(settings):
             raise SystemExit(outcome.DATABASE_UNUSABLE)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -58,11 +66,9 @@ class Command(ScrapyCrawlCommand):
         elif self.exitcode == outcome.UNHEALTHY:
             print(f"crawl failed its health checks: {ledger.health_reasons}", file=sys.stderr)
 
-    def _database_usable(self) -> bool:
+    def _database_usable(self, settings: Settings) -> bool:
         """Open (and upgrade) the database once before the crawl: a database that cannot be used is
         one clear line, not a traceback after the first pages were fetched."""
-        settings = self.settings.copy()
-        Defaults().update_settings(settings)  # the add-ons apply later, when the crawler starts
         path = settings.get("SQLITE_DB")
         if not path or dict(settings.getwithbase("ITEM_PIPELINES")).get("pipelines.store.StorePipeline") is None:
             return True

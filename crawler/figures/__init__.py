@@ -13,9 +13,11 @@ genre, learned from how journalists write (`CATALOGUE.md`). Where to change what
 
 from __future__ import annotations
 
-from crawler.figures.documents import Document, extract_documents
+import unicodedata
+
+from crawler.figures.documents import Document, extract_documents, read_documents
 from crawler.figures.metrics import METRICS, TOTALS, Metric
-from crawler.figures.reader import Bounds, Figure, extract_figures
+from crawler.figures.reader import Bounds, Figure, extract_figures, read_figures
 from crawler.figures.text import match_form, sentences
 
 __all__ = [
@@ -30,5 +32,7 @@ def extract_rows(
     """An article's figures and documents as rows for the `figures` and `documents` tables, and the
     bounds its extraction reached (rows for `limits`)."""
     hits: list[dict] = []
-    figures = [f.as_dict() for f in extract_figures(body, published, bounds=bounds, hits=hits)]
-    return figures, [d.as_dict() for d in extract_documents(body)], hits
+    text = unicodedata.normalize("NFC", body or "")
+    m = match_form(text)  # one match form for both readers: it is a pass over the whole body
+    figures = [f.as_dict() for f in read_figures(text, m, bounds=bounds, hits=hits)]
+    return figures, [d.as_dict() for d in read_documents(text, m)], hits

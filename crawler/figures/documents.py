@@ -41,7 +41,13 @@ def extract_documents(text: str) -> list[Document]:
     text = unicodedata.normalize("NFC", text or "")
     if "/" not in text:
         return []  # every party document number has a slash: 22-NQ/TW
-    m = match_form(text)
+    return read_documents(text, match_form(text))
+
+
+def read_documents(text: str, m: str) -> list[Document]:
+    """`extract_documents` of an NFC text whose match form `m` the caller made (and shares)."""
+    if "/" not in text:
+        return []
     seen: dict[str, Document] = {}
     for dm in DOC_RE.finditer(m):
         number = "".join(text[dm.start("number") : dm.end("number")].split())

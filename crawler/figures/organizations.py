@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.figures.lexicon import rx
 from crawler.figures.vocabulary import BODIES, BODY_CLASSES, COMMITTEES, LEVELS, ORGANS, SCOPES
 
 
@@ -147,7 +148,7 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
                 or _after_party_word(m, om.start())
             ):
                 continue
-            if found and re.fullmatch(r",\s*", m[found[-1].end : om.start()]):
+            if found and rx(r",\s*").fullmatch(m[found[-1].end : om.start()]):
                 continue  # `Chi bộ thôn 5, xã Hoằng Lộc`: where the unit is, not another one
             name, name_end = _name_after(text, om.end(), end)
             if not name or name.isdigit():
@@ -158,7 +159,7 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
             continue
         if om["organ"] and ISSUER_AFTER_RE.match(m, org.end):
             org.kind = "issuer"
-        if found and re.fullmatch(r"\s*(?:trực thuộc|thuộc)\s+", m[found[-1].end : org.start]):
+        if found and rx(r"\s*(?:trực thuộc|thuộc)\s+").fullmatch(m[found[-1].end : org.start]):
             org.kind = "parent"  # `Chi bộ Trường X trực thuộc Đảng bộ xã Z`: where the unit belongs, not the unit
         found.append(org)
     return found
@@ -166,7 +167,7 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
 
 def _after_party_word(m: str, pos: int) -> bool:
     before = m[max(0, pos - 20) : pos]
-    return bool(re.search(r"(?:đảng bộ|chi bộ|đảng ủy|thuộc|cho|sáp nhập(?: thêm)?|hợp nhất|chia tách|từ)\s*$", before))
+    return bool(rx(r"(?:đảng bộ|chi bộ|đảng ủy|thuộc|cho|sáp nhập(?: thêm)?|hợp nhất|chia tách|từ)\s*$").search(before))
 
 
 def find_scopes(m: str, start: int, end: int) -> list[Org]:

@@ -29,6 +29,7 @@ from itertools import pairwise
 from typing import Any
 
 from crawler.figures import lexicon as lx
+from crawler.figures.lexicon import rx
 from crawler.figures.metrics import metric_for
 from crawler.figures.numbers import Mention, as_number, find_mentions
 from crawler.figures.organizations import Org, body_classes, find_organizations, find_scopes
@@ -201,7 +202,7 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     more = lx.OR_MORE_RE.match(m, pos, limit)
     if more and lx.NOUN_RE.match(m, more.end(), limit):
         it.or_more, pos = True, more.end()  # `từ 85% trở lên tổ chức cơ sở đảng`
-    form = re.match(r"\s+(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)", m[pos:limit])
+    form = rx(r"\s+(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)").match(m[pos:limit])
     if form and not lx.NOUN_RE.match(m, pos, limit):
         it.predicate, it.how, it.category = "disciplined", "after", form.group(1)  # `(4 khiển trách, 1 cảnh cáo)`
         it.consumed = pos + form.end()
@@ -209,8 +210,7 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     if (
         it.mt.unit == "count"
         and it.mt.of_total is None
-        and re.search(
-            r"(?<!\w)tỷ lệ[^\d;]{0,40}?(?:đạt|là|chiếm|bằng)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$",
+        and rx(r"(?<!\w)tỷ lệ[^\d;]{0,40}?(?:đạt|là|chiếm|bằng)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$").search(
             m[max(s.start, it.mt.start - 60) : it.mt.start],
         )
         and not lx.NOUN_RE.match(m, pos, limit)
@@ -270,11 +270,11 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
                 if kind.lower() != "trực thuộc":
                     it.category = kind
                 pos = km.end()
-            elif re.match(r"\s+trực thuộc(?!\w)", m[pos:limit]):
-                pos = pos + len(re.match(r"\s+trực thuộc", m[pos:limit]).group(0))
+            elif rx(r"\s+trực thuộc(?!\w)").match(m[pos:limit]):
+                pos = pos + len(rx(r"\s+trực thuộc").match(m[pos:limit]).group(0))
         elif it.entity == ORGS:
-            km = re.match(
-                r"\s+(?:ở|trong|tại)\s+(?P<kind>[^\d,;:.()]{3,50}?)(?=\s*(?:[,;:.()]|với|và|$))", m[pos:limit]
+            km = rx(r"\s+(?:ở|trong|tại)\s+(?P<kind>[^\d,;:.()]{3,50}?)(?=\s*(?:[,;:.()]|với|và|$))").match(
+                m[pos:limit]
             )
             if km:
                 it.category = _clean(s.text[pos + km.start("kind") : pos + km.end("kind")])
@@ -283,12 +283,12 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     if rm:
         it.predicate, it.how = lx.RATING_KEY[rm["label"]], "rating"
         pos = rm.end()
-        ex = re.match(r"\s*,?\s*tiêu biểu(?!\w)", m[pos:limit])
+        ex = rx(r"\s*,?\s*tiêu biểu(?!\w)").match(m[pos:limit])
         if ex and it.predicate == "clean_strong":
             it.predicate = "clean_strong_exemplary"
             pos += ex.end()
     else:
-        if it.entity == MEMBERS or (it.entity is None and re.match(r"\s+là\s", m[pos:limit])):
+        if it.entity == MEMBERS or (it.entity is None and rx(r"\s+là\s").match(m[pos:limit])):
             attr = _member_attribute(s, pos, limit)  # `xấp xỉ 60% là đoàn viên thanh niên`
             if attr:
                 it.attribute, pos = attr
@@ -299,7 +299,7 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
             form = lx.FORM_RE.search(m, av.start(), min(limit, av.end() + 20))
             if it.predicate == "disciplined" and form:
                 it.category = form.group(0)
-            badge = re.match(r"[^;,.]{0,30}?(\d+\s+năm(?:\s+tuổi\s+đảng)?)(?!\w)", m[pos:limit])
+            badge = rx(r"[^;,.]{0,30}?(\d+\s+năm(?:\s+tuổi\s+đảng)?)(?!\w)").match(m[pos:limit])
             if it.predicate == "badge" and badge:
                 it.category = _badge_category(s.text[pos + badge.start(1) : pos + badge.end(1)])
                 pos += badge.end()
@@ -307,8 +307,9 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
                 attr = _member_attribute(s, pos, limit)
                 if attr:
                     it.attribute, pos = attr
-    by_form = re.match(
-        r"\s*,?\s*(?:bằng|với)\s+(?:các\s+)?hình thức\s*:?\s*(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)",
+    by_form = rx(
+        r"\s*,?\s*(?:bằng|với)\s+(?:các\s+)?hình thức\s*:?\s*(khiển trách|cảnh cáo|cách chức|khai trừ)(?!\w)"
+    ).match(
         m[pos:limit],
     )
     if by_form:
@@ -325,11 +326,16 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     it.consumed = pos
 
 
+_ORG_KIND_TAIL_RE = re.compile(
+    r"(?:\s+(?:xã|phường|thị trấn|cơ quan|doanh nghiệp|trực thuộc|huyện|thị xã|thành phố|khối|trường học"
+    r"|lực lượng vũ trang|quân sự|công an)(?:,\s*(?:xã|phường|thị trấn|thị xã|thành phố|huyện))*)+"
+    r"(?=\s*(?:[,;:.()]|và\s|với\s|$|\s))"
+)
+
+
 def _org_kind_end(m: str, pos: int, limit: int) -> int:
     """`đảng bộ xã, thị trấn`, `đảng bộ cơ quan`: the level or place words after a kind of organization."""
-    km = re.match(r"(?:\s+(?:xã|phường|thị trấn|cơ quan|doanh nghiệp|trực thuộc|huyện|thị xã|thành phố|khối|trường học"
-                  r"|lực lượng vũ trang|quân sự|công an)(?:,\s*(?:xã|phường|thị trấn|thị xã|thành phố|huyện))*)+"
-                  r"(?=\s*(?:[,;:.()]|và\s|với\s|$|\s))", m[pos:limit])  # fmt: skip
+    km = _ORG_KIND_TAIL_RE.match(m[pos:limit])
     return pos + km.end() if km else pos
 
 
@@ -348,7 +354,7 @@ def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | No
         if (
             stop
             and stop.group(0) == ","
-            and re.match(r"\s*[A-ZĐ][^\W\d_]*(?=\W|$)", s.text[stop.end() : stop.end() + 20])
+            and rx(r"\s*[A-ZĐ][^\W\d_]*(?=\W|$)").match(s.text[stop.end() : stop.end() + 20])
         ):
             at = stop.end()
             continue
@@ -366,8 +372,9 @@ def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | No
     if (
         not text
         or len(text) > 60
-        or re.match(
-            r"(?:mới|đều|được|đã)(?!\w)|trong\s+(?:năm|đó|số|tổng|toàn|đợt|quý|tháng|nhiệm|giai|thời|dịp|cả)(?!\w)",
+        or rx(
+            r"(?:mới|đều|được|đã)(?!\w)|trong\s+(?:năm|đó|số|tổng|toàn|đợt|quý|tháng|nhiệm|giai|thời|dịp|cả)(?!\w)"
+        ).match(
             text.lower(),
         )
     ):
@@ -407,10 +414,10 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         it.skip = "a share of a plan or a comparison"
         return
     lead = m[it.lead_start : it.mt.start]
-    if it.noun and _COMMITTEE_RE.search(lead) and not re.match(r"đảng viên|đv", it.noun.lower()):
+    if it.noun and _COMMITTEE_RE.search(lead) and not rx(r"đảng viên|đv").match(it.noun.lower()):
         it.skip = "the members of a committee"  # `Ban Chấp hành ... gồm 33 đồng chí`, `UBKT có 5 đồng chí`
         return
-    compared = re.match(r"\s*(?:so với|so cùng kỳ)(?!\w)(?!\s+(?:tổng số|số|tổng))", m[it.consumed : it.consumed + 30])
+    compared = rx(r"\s*(?:so với|so cùng kỳ)(?!\w)(?!\s+(?:tổng số|số|tổng))").match(m[it.consumed : it.consumed + 30])
     if lx.DELTA_RE.search(lx.QUALIFIER_RE.sub("", lead).rstrip() + " ") or compared:
         it.skip = "a difference"
         return
@@ -420,19 +427,19 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
     if (
         not after
         and it.noun_end
-        and re.match(r"[^;.\d]{0,25}?\s(?:tham dự|dự họp|có mặt)(?!\w)", m[it.noun_end : it.noun_end + 40])
+        and rx(r"[^;.\d]{0,25}?\s(?:tham dự|dự họp|có mặt)(?!\w)").match(m[it.noun_end : it.noun_end + 40])
     ):
         after = True  # `1.500 cán bộ, đảng viên tham dự`: attendance
     if not after and it.noun_end and it.how != "rating":
         after = _RATED_POPULATION_RE.match(m, it.noun_end)
-    if after and re.search(r"tổng số\s*$", m[max(0, it.mt.start - 16) : it.mt.start]):
+    if after and rx(r"tổng số\s*$").search(m[max(0, it.mt.start - 16) : it.mt.start]):
         after = None  # `Trong tổng số 356 đảng viên được đánh giá, ...`: the whole, a total
     if after and (
-        after is True or not re.match(r"\s*,?\s*so với\s+(?:tổng số|số|tổng)", m[after.start() : after.start() + 30])
+        after is True or not rx(r"\s*,?\s*so với\s+(?:tổng số|số|tổng)").match(m[after.start() : after.start() + 30])
     ):
         it.skip = NOT_OF_THE_VOCABULARY
         return
-    if it.mt.unit == "percent" and re.search(r"so với\s+(?:kế hoạch|chỉ tiêu|nghị quyết|mục tiêu|cùng kỳ)", lead):
+    if it.mt.unit == "percent" and rx(r"so với\s+(?:kế hoạch|chỉ tiêu|nghị quyết|mục tiêu|cùng kỳ)").search(lead):
         it.skip = "a share of a plan, said before it"
         return
     window = m[max(it.lead_start, it.mt.start - 120) : it.mt.start]
@@ -448,8 +455,9 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         nb = words[-1]
         word = nb.group(0)
         between = window[nb.end() :]
-        governed = lx.VERB_RE.search(between) or re.search(
-            r"(?<!\w)(?:có|hiện có|(?<!đối )với|gồm|bao gồm|tổng số|sinh hoạt tại|sinh hoạt ở|lên)\s*$",
+        governed = lx.VERB_RE.search(between) or rx(
+            r"(?<!\w)(?:có|hiện có|(?<!đối )với|gồm|bao gồm|tổng số|sinh hoạt tại|sinh hoạt ở|lên)\s*$"
+        ).search(
             lx.QUALIFIER_RE.sub("", between).rstrip(),
         )
         if not governed and not (word == "mỗi năm" and is_target(s, it)):
@@ -461,17 +469,17 @@ def rule_entity(s: Sentence, it: Item, prev: Item | None) -> None:
     topic; else the one before."""
     if it.entity:
         return
-    if s.topic and not re.search(r"[;:]", s.m[s.start : it.mt.start]):
+    if s.topic and not rx(r"[;:]").search(s.m[s.start : it.mt.start]):
         it.entity = s.topic[0]
     lead = s.m[max(it.lead_start, it.mt.start - GOVERNING_WINDOW) : it.mt.start]
     base = max(it.lead_start, it.mt.start - GOVERNING_WINDOW)
     subject = None
     for candidate in lx.SUBJECT_RE.finditer(lead):
         inside_org = any(o.start <= base + candidate.start() < o.end for o in s.orgs)
-        if not inside_org and not re.search(r"(?:của|thuộc)\s*$", lead[: candidate.start()]):
+        if not inside_org and not rx(r"(?:của|thuộc)\s*$").search(lead[: candidate.start()]):
             subject = candidate
-    if subject is not None and not re.search(
-        r"(?:tổng số|so với|trên tổng số|trong tổng số)\s*$", lead[: subject.start()]
+    if subject is not None and not rx(r"(?:tổng số|so với|trên tổng số|trong tổng số)\s*$").search(
+        lead[: subject.start()]
     ):
         it.entity = _entity(subject.groupdict())
         return
@@ -500,11 +508,11 @@ def rule_subject_before(s: Sentence, it: Item, prev: Item | None) -> None:
         return
     rest_start = it.lead_start + sm.start("rest")
     # `của Đảng bộ Khối ...`, `toàn Đảng bộ` name whose, not which part.
-    rest = re.sub(r"\s+(?:của|thuộc|toàn|trong toàn)\s+.*$", "", sm["rest"])
+    rest = rx(r"\s+(?:của|thuộc|toàn|trong toàn)\s+.*$").sub("", sm["rest"])
     entity = _entity({"member": sm["noun"] in ("đảng viên", "đv"), "cell": sm["noun"] == "chi bộ",
                       "org": sm["noun"] not in ("đảng viên", "đv", "chi bộ")})  # fmt: skip
     predicate = None
-    within = re.search(r"\s+trong số\s+(?:đảng viên|đv)(?P<after>.*)$", rest)
+    within = rx(r"\s+trong số\s+(?:đảng viên|đv)(?P<after>.*)$").search(rest)
     if within:  # `đảng viên nữ trong số đảng viên mới`: a part of the new members
         wav = lx.AFTER_VERB_RE.match(within["after"])
         predicate = lx.after_verb_key(wav["verb"]) if wav else "total"
@@ -528,7 +536,7 @@ def rule_subject_before(s: Sentence, it: Item, prev: Item | None) -> None:
         same = [b for b in s.items if b.metric and b.entity == entity and b.mt.start < it.mt.start and not b.category]
         # A part of the figure before; else (`tổ chức cơ sở đảng xã, thị trấn chiếm 45,9%`) a share by type.
         predicate = same[-1].predicate if same else "total"
-    if predicate is None and re.match(r"(?:số|tổng số)\s", lead[sm.start() :]):
+    if predicate is None and rx(r"(?:số|tổng số)\s").match(lead[sm.start() :]):
         predicate = "total"  # `số đảng viên của huyện tăng từ 4.812 ... lên 5.367`
     if predicate is None:
         return
@@ -547,6 +555,12 @@ _AFTER_RATING_RE = re.compile(
 )
 # The second number of a change: `tăng từ 6 ... lên 9`.
 _TO_VALUE_RE = re.compile(r"\s*(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*")
+
+
+_NOUN_TOTAL_RE = re.compile(
+    r"(?:tổng số|số lượng)\s+(?:đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)"
+    r"(?:\s+(?:của|toàn|trong)\s+[^\d;]{0,30})?\s*(?:là|có|:)?\s*$"
+)
 
 
 def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
@@ -583,8 +597,7 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
     if prev is not None and prev.metric and _TO_VALUE_RE.fullmatch(m[max(prev.consumed, prev.mt.end) : it.mt.start]):
         it.predicate, it.entity, it.how = prev.predicate, it.entity or prev.entity, "list"  # `tăng từ 6 ... lên 9`
         return
-    noun_total = re.search(r"(?:tổng số|số lượng)\s+(?:đảng viên|đv|chi bộ|tổ chức cơ sở đảng|tccsđ|tổ chức đảng)"
-                           r"(?:\s+(?:của|toàn|trong)\s+[^\d;]{0,30})?\s*(?:là|có|:)?\s*$", bare_lead)  # fmt: skip
+    noun_total = _NOUN_TOTAL_RE.search(bare_lead)
     if noun_total and not (verb is not None and verb.start() > noun_total.start()):
         it.predicate, it.how = "total", "total"
         return
@@ -596,11 +609,11 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
             if form is not None and not it.category:
                 it.category = form.group(0)
         if key == "badge":
-            badge = _last(re.finditer(r"\d+\s+năm(?:\s+tuổi\s+đảng)?(?!\w)", lead[verb.start() :]))
+            badge = _last(rx(r"\d+\s+năm(?:\s+tuổi\s+đảng)?(?!\w)").finditer(lead[verb.start() :]))
             if badge is not None and not it.category:
                 start = lead_from + verb.start() + badge.start()
                 it.category = _badge_category(s.text[start : start + len(badge.group(0))])
-        if key == "violating" and re.search(r"dấu hiệu\s+vi phạm", lead[max(0, verb.start() - 12) : verb.end()]):
+        if key == "violating" and rx(r"dấu hiệu\s+vi phạm").search(lead[max(0, verb.start() - 12) : verb.end()]):
             it.predicate = "inspected"
         return
     if lx.TOTAL_CUE_RE.search(bare_lead.rstrip()) and (it.mt.unit != "percent" or it.category or it.attribute):
@@ -608,23 +621,23 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
         return
     if prev is not None and prev.metric and it.mt.unit == "percent" and it.entity in (None, prev.entity):
         between = m[prev.consumed : it.mt.start]
-        if lx.SHARE_CUE_RE.search(" " + between) or re.fullmatch(r"\s*[(,]\s*", between):
+        if lx.SHARE_CUE_RE.search(" " + between) or rx(r"\s*[(,]\s*").fullmatch(between):
             it.predicate, it.entity, it.how = prev.predicate, prev.entity, "share"
             it.category = (it.category or _words_before_share(s, prev.consumed, it.mt.start) or prev.category
                            or (_population_of_share(s, it) if prev.predicate == "total" else None))  # fmt: skip
             return
     # A value in brackets after a comparison is that time's value of the figure compared.
-    compared = prev is not None and re.search(r"so với[^;()]{0,30}$", m[prev.consumed : it.clause.start - 1])
+    compared = prev is not None and rx(r"so với[^;()]{0,30}$").search(m[prev.consumed : it.clause.start - 1])
     if compared and prev.metric and it.clause.opener == "(" and it.entity in (None, prev.entity):
         it.predicate, it.entity, it.how = prev.predicate, prev.entity, "list"
         return
     if prev is not None and prev.clause.depth > it.clause.depth:
         prev = s.last_at_depth.get(it.clause.depth, prev)  # `12 tổ chức đảng (gồm: ...) và 34 đảng viên`
     if prev is not None and prev.predicate and not prev.skip:
-        between = re.sub(r"\([^()]*\)", "", m[prev.consumed : it.mt.start])
+        between = rx(r"\([^()]*\)").sub("", m[prev.consumed : it.mt.start])
         if (
-            re.fullmatch(r"[\s,;)(]*(?:và|cùng|hoặc|còn|,)?[\s,(]*(?:có\s*)?(?:khoảng|trên|gần|hơn|dưới)?\s*", between)
-            or (it.category and re.fullmatch(r"[\s,;)(]*[^\d;]{0,40}", between))
+            rx(r"[\s,;)(]*(?:và|cùng|hoặc|còn|,)?[\s,(]*(?:có\s*)?(?:khoảng|trên|gần|hơn|dưới)?\s*").fullmatch(between)
+            or (it.category and rx(r"[\s,;)(]*[^\d;]{0,40}").fullmatch(between))
         ) and (
             it.entity == prev.entity or it.entity is None or prev.how in ("verb", "after") or prev.predicate == "total"
         ):
@@ -636,16 +649,16 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
 def _words_before_share(s: Sentence, start: int, end: int) -> str | None:
     """`..., là người dân tộc thiểu số chiếm 78,2%`: the part a share names before its cue."""
     raw = s.m[start:end]
-    cue = re.search(r"(?:chiếm tỷ lệ|chiếm|đạt tỷ lệ|đạt|bằng|tỷ lệ|là)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$", raw)
+    cue = rx(r"(?:chiếm tỷ lệ|chiếm|đạt tỷ lệ|đạt|bằng|tỷ lệ|là)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$").search(raw)
     words = raw[: cue.start()] if cue else ""
-    words = words.rsplit(",", 1)[-1] if "," in words and not re.search(r"[A-ZĐ]", s.text[start:end]) else words
-    words = re.sub(r"^[\s,;(]*(?:và\s+)?(?:tỷ lệ\s+)?", "", words)
-    words = re.sub(r"\s+(?:của\s+[^,;]*?)?(?:\s*là\s+đảng viên)?\s*$", "", words)
+    words = words.rsplit(",", 1)[-1] if "," in words and not rx(r"[A-ZĐ]").search(s.text[start:end]) else words
+    words = rx(r"^[\s,;(]*(?:và\s+)?(?:tỷ lệ\s+)?").sub("", words)
+    words = rx(r"\s+(?:của\s+[^,;]*?)?(?:\s*là\s+đảng viên)?\s*$").sub("", words)
     lead = _ATTRIBUTE_LEAD_RE.match(words)
     if lead:
         words = words[lead.end() :]
     words = words.strip(" ,;")
-    if not words or len(words) > 60 or lx.SUBJECT_RE.fullmatch(words) or re.search(r"\d", words):
+    if not words or len(words) > 60 or lx.SUBJECT_RE.fullmatch(words) or rx(r"\d").search(words):
         return None
     offset = s.m.find(words, start, end)
     return _clean(s.text[offset : offset + len(words)])
@@ -671,7 +684,7 @@ def rule_share_of_previous(s: Sentence, it: Item, prev: Item | None) -> None:
     if it.entity not in (None, prev.entity):
         return
     between = s.m[prev.consumed : it.mt.start]
-    if lx.SHARE_CUE_RE.search(" " + between) or re.fullmatch(r"\s*[(,]\s*", between):
+    if lx.SHARE_CUE_RE.search(" " + between) or rx(r"\s*[(,]\s*").fullmatch(between):
         it.predicate, it.entity, it.how = prev.predicate, prev.entity, "share"
         it.category = (it.category or _words_before_share(s, prev.consumed, it.mt.start) or prev.category
                        or (_population_of_share(s, it) if prev.predicate == "total" else None))  # fmt: skip
@@ -685,7 +698,7 @@ def rule_defaults(s: Sentence, it: Item, prev: Item | None) -> None:
         it.predicate is None
         and it.entity
         and it.noun
-        and re.search(r"(?<!\w)trong(?: tổng)?(?: số)?\s*$", s.m[it.lead_start : it.mt.start])
+        and rx(r"(?<!\w)trong(?: tổng)?(?: số)?\s*$").search(s.m[it.lead_start : it.mt.start])
     ):
         it.predicate, it.how = "total", "total"  # `Trong 24 TCCSĐ, có 5 ...`: the whole the parts are of
     if it.entity == CELLS and it.predicate in ("inspected", "disciplined", "violating"):
@@ -747,7 +760,7 @@ def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
         if cue is None:
             continue
         if (
-            re.search(r"trong (?:tổng )?số\s*$", s.m[max(s.start, cue - 14) : cue])
+            rx(r"trong (?:tổng )?số\s*$").search(s.m[max(s.start, cue - 14) : cue])
             and not s.m[cue : it.mt.start].strip()
         ):
             continue  # `Trong số 132 đảng viên mới, ...`: the whole itself, said again
@@ -766,7 +779,7 @@ def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
         if (
             whole.predicate == "clean_strong"
             and it.noun_end
-            and re.match(r"\s+(?:đạt\s+)?tiêu biểu(?!\w)", s.m[it.noun_end : it.noun_end + 20])
+            and rx(r"\s+(?:đạt\s+)?tiêu biểu(?!\w)").match(s.m[it.noun_end : it.noun_end + 20])
         ):
             it.predicate, it.how = "clean_strong_exemplary", "rating"  # `trong đó có 6 chi bộ tiêu biểu`
             continue
@@ -790,7 +803,7 @@ def resolve_breakdowns(s: Sentence, items: list[Item], para: Paragraph) -> None:
             and last_part is not None
             and last_part.category
             and getattr(last_part, "lead_named", False)
-        ) and re.fullmatch(r"[\s,]*(?:và)?\s*", s.m[last_part.consumed : it.mt.start]):
+        ) and rx(r"[\s,]*(?:và)?\s*").fullmatch(s.m[last_part.consumed : it.mt.start]):
             category = last_part.category  # `Ban Thường vụ kiểm tra 38 tổ chức đảng, 96 đảng viên`
             lead_category = category
         if category is None and whole.category and whole.category != it.category:
@@ -807,7 +820,7 @@ def _population_before(s: Sentence, before: list[Item], cue_end: int) -> str | N
     """The population a breakdown is of, when it is no party count (`3.350 thanh niên nhập ngũ, trong đó ...`)."""
     for b in reversed(before):
         if b.mt.start < cue_end and b.foreign:
-            phrase = re.match(r"\s*([^\d,;:.()]{2,40}?)(?=\s*(?:[,;:.()]|trong đó|$))", s.m[b.mt.end : cue_end])
+            phrase = rx(r"\s*([^\d,;:.()]{2,40}?)(?=\s*(?:[,;:.()]|trong đó|$))").match(s.m[b.mt.end : cue_end])
             if phrase:
                 return _clean(s.text[b.mt.end + phrase.start(1) : b.mt.end + phrase.end(1)])
         if b.mt.start < cue_end:
@@ -828,8 +841,8 @@ def _named_whole(s: Sentence, cue_end: int, it: Item) -> Item | _Whole | None:
         return None
     entity = MEMBERS if wm["noun"] in ("đảng viên", "đv") else CELLS if wm["noun"] == "chi bộ" else ORGS
     av = lx.AFTER_VERB_RE.match(s.m, wm.end())
-    verb = re.match(
-        r"\s+(?:được\s+|mới\s+)?(kết nạp|kiểm tra|giám sát|kỷ luật|trao)(?!\w)", s.m[wm.end() : wm.end() + 30]
+    verb = rx(r"\s+(?:được\s+|mới\s+)?(kết nạp|kiểm tra|giám sát|kỷ luật|trao)(?!\w)").match(
+        s.m[wm.end() : wm.end() + 30]
     )
     predicate = lx.after_verb_key(av["verb"]) if av else lx.VERB_KEY[verb.group(1)] if verb else "total"
     return _Whole(entity, predicate)
@@ -899,25 +912,25 @@ def _lead_category(s: Sentence, it: Item, cue_end: int) -> str | None:
     raw = s.m[start : it.mt.start]
     verb = lx.VERB_RE.search(raw)
     if verb is not None and lx.VERB_KEY[verb["verb"]] == it.predicate and verb.start() > 0:
-        raw = re.sub(r"(?:\s+(?:trực tiếp|đã|cũng|đồng thời|tiến hành|tổ chức))+\s*$", "", raw[: verb.start()])
+        raw = rx(r"(?:\s+(?:trực tiếp|đã|cũng|đồng thời|tiến hành|tổ chức))+\s*$").sub("", raw[: verb.start()])
     if any(start <= o.start < it.mt.start and o.kind in ("named", "bare") for o in s.orgs):
         return None  # `trong đó Đảng bộ xã A kết nạp 12`: a breakdown by organization names the organization
-    raw = re.sub(r"^(?:đảng viên|đv)(?:\s+(?:là\s+)?(?:người\s+)?)?(?=\S)", "", raw.strip(" ,;:()"))
+    raw = rx(r"^(?:đảng viên|đv)(?:\s+(?:là\s+)?(?:người\s+)?)?(?=\S)").sub("", raw.strip(" ,;:()"))
     stripped = _LEAD_CATEGORY_STRIP_RE.sub("", raw.strip(" ,;:()"))
     stripped = _LEAD_CATEGORY_TAIL_RE.sub("", lx.QUALIFIER_RE.sub("", stripped)).strip(" ,;:")
-    badge = re.fullmatch(r"(?:huy hiệu\s+)?\d+\s+năm\s+tuổi\s+đảng", stripped)
+    badge = rx(r"(?:huy hiệu\s+)?\d+\s+năm\s+tuổi\s+đảng").fullmatch(stripped)
     if badge:
         offset = s.m.find(stripped, start, it.mt.start)
         return _badge_category(
             s.text[offset : offset + len(stripped)].replace("Huy hiệu ", "").replace("huy hiệu ", "")
         )
-    if not stripped or len(stripped) > 60 or lx.RATING_RE.search(stripped) or re.search(r"\d", stripped):
+    if not stripped or len(stripped) > 60 or lx.RATING_RE.search(stripped) or rx(r"\d").search(stripped):
         return None
     if lx.SUBJECT_RE.fullmatch(stripped) and verb is None:
         return None
     offset = s.m.find(stripped, start, it.mt.start)
     text = s.text[offset : offset + len(stripped)] if offset >= 0 else stripped
-    if re.fullmatch(r"\d+\s+năm\s+tuổi\s+đảng", stripped):
+    if rx(r"\d+\s+năm\s+tuổi\s+đảng").fullmatch(stripped):
         return _badge_category(text)
     return _clean(text)
 
@@ -928,7 +941,7 @@ def _lead_category(s: Sentence, it: Item, cue_end: int) -> str | None:
 def qualifier_of(s: Sentence, it: Item) -> str:
     lead = s.m[max(s.start, it.mt.start - 24) : it.mt.start]
     qm = lx.QUALIFIER_RE.search(lead)
-    if qm and not re.search(r"(?:so với|trên tổng số|tổng số)\s*$", lead[: qm.start()]):
+    if qm and not rx(r"(?:so với|trên tổng số|tổng số)\s*$").search(lead[: qm.start()]):
         return lx.QUALIFIER_KEY[qm["q"]]
     if it.or_more:
         return "over"
@@ -958,7 +971,7 @@ def year_of(s: Sentence, it: Item, para: Paragraph) -> tuple[int | None, str | N
     if any(t.year is None and it.mt.end <= t.pos < it.clause.end for t in s.marks) and not s.periods:
         return None, None  # `... 70% số chi bộ hoàn thành tốt nhiệm vụ hằng năm`: every year
     # `So với năm 2022, ... giảm từ 9 xuống còn 5`: the value a change starts from is the compared year's.
-    if re.search(r"(?<!\w)từ\s*$", s.m[it.lead_start : it.mt.start]):
+    if rx(r"(?<!\w)từ\s*$").search(s.m[it.lead_start : it.mt.start]):
         compared = [t for t in s.marks if t.comparison and t.end <= it.mt.start]
         if compared and not [t for t in s.marks if not t.comparison and compared[-1].pos < t.pos < it.mt.start]:
             return compared[-1].year, None
@@ -986,7 +999,7 @@ def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
     """The organization the number belongs to: a unit named in the sentence before it (or right after
     it: `... thuộc Đảng bộ huyện X`), a level phrase, a class of bodies (none), or the paragraph's."""
     m = s.m
-    after = re.match(r"\s*(?:thuộc|của|trong|tại|ở)\s+", m[it.consumed : it.consumed + 12])
+    after = rx(r"\s*(?:thuộc|của|trong|tại|ở)\s+").match(m[it.consumed : it.consumed + 12])
     if after:
         for org in s.orgs:
             if org.start == it.consumed + after.end() and org.kind in ("named", "bare") and not org.depth:
@@ -1004,7 +1017,7 @@ def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
             if (
                 org.start > it.mt.start
                 and org.kind == "named"
-                and re.search(r"(?:thuộc|của)\s+$", m[max(0, org.start - 8) : org.start])
+                and rx(r"(?:thuộc|của)\s+$").search(m[max(0, org.start - 8) : org.start])
             ):
                 return org.name
         return para.org.name if para.org else None
@@ -1034,7 +1047,7 @@ def org_of(s: Sentence, it: Item, para: Paragraph) -> str | None:
 def _is_source(s: Sentence, org: Org) -> bool:
     before = s.m[max(s.start, org.start - 30) : org.start]
     after = s.m[org.end : org.end + 20]
-    return bool(re.search(r"(?:theo|của|tin từ|số liệu của|báo cáo của)\s+(?:[\w\s]{0,25})$", before)) or after.lstrip(
+    return bool(rx(r"(?:theo|của|tin từ|số liệu của|báo cáo của)\s+(?:[\w\s]{0,25})$").search(before)) or after.lstrip(
         " ,"
     ).startswith("cho biết")
 
@@ -1050,10 +1063,14 @@ def extract_figures(
     `published` (ISO date) is accepted for context; a figure's year is only ever one the text states.
     Each bound of `bounds` that was reached is appended to `hits` (name, observed, allowed).
     """
+    text = unicodedata.normalize("NFC", text or "")
+    return read_figures(text, match_form(text), bounds=bounds, hits=hits)
+
+
+def read_figures(text: str, m: str, *, bounds: Bounds | None = None, hits: list[dict] | None = None) -> list[Figure]:
+    """`extract_figures` of an NFC text whose match form `m` the caller made (and shares)."""
     bounds = bounds or Bounds()
     cut: list[int] = []
-    text = unicodedata.normalize("NFC", text or "")
-    m = match_form(text)
     figures: list[Figure] = []
     numbers_read = 0
     for p_start, p_end in paragraphs(text):
@@ -1156,7 +1173,7 @@ def _of_the_whole(s: Sentence, items: list[Item]) -> None:
         if (
             whole.metric
             and whole.predicate == "total"
-            and re.search(r"trong tổng số\s*$", s.m[s.start : whole.mt.start])
+            and rx(r"trong tổng số\s*$").search(s.m[s.start : whole.mt.start])
         ):
             for it in items[i + 1 :]:
                 if it.metric and it.entity == whole.entity and it.how == "rating" and it.mt.of_total is None:
@@ -1167,7 +1184,7 @@ def _in_total_of(s: Sentence, items: list[Item]) -> None:
     """`49 trong tổng số 56 TCCSĐ được xếp loại ...`: X of the whole Y. What is said after Y's noun
     (a rating, `được đánh giá`) is said of X; Y is the whole, a total unless a verb says otherwise."""
     for x, y in pairwise(items):
-        if not re.fullmatch(r"[\s,]*(?:trong|trên)\s+tổng số\s*", s.m[x.consumed : y.mt.start]):
+        if not rx(r"[\s,]*(?:trong|trên)\s+tổng số\s*").fullmatch(s.m[x.consumed : y.mt.start]):
             continue
         x.mt.of_total, x.total_given = y.mt.value, True
         x.entity = x.entity or y.entity
@@ -1206,7 +1223,7 @@ def _continue_lists_backwards(s: Sentence, items: list[Item]) -> None:
         weak = (
             a.how == "total"
             and b.how in ("after", "rating")
-            and re.fullmatch(r"\s*và\s*", s.m[a.consumed : b.mt.start])
+            and rx(r"\s*và\s*").fullmatch(s.m[a.consumed : b.mt.start])
         )
         if (
             (a.predicate is None or weak)
@@ -1214,7 +1231,7 @@ def _continue_lists_backwards(s: Sentence, items: list[Item]) -> None:
             and a.entity
             and b.how in ("after", "rating", "list")
             and b.predicate
-        ) and re.fullmatch(r"\s*(?:,|và)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*", s.m[a.consumed : b.mt.start]):
+        ) and rx(r"\s*(?:,|và)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*").fullmatch(s.m[a.consumed : b.mt.start]):
             a.predicate, a.how = b.predicate, "backlist"
 
 

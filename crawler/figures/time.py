@@ -51,6 +51,8 @@ class TimeMark:
 
 
 _ANY_YEAR_RE = re.compile(_Y)
+_FROM_END_RE = re.compile(r"(?<!\w)từ\s*$")
+_SINCE_RE = re.compile(r"\s*(?:trở về trước|trở lại đây|đến nay)")
 
 
 def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
@@ -68,9 +70,7 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
             if NOT_A_TIME_RE.search(before):
                 continue
             taken.append((ym.start(), ym.end()))
-            if re.search(r"(?<!\w)từ\s*$", before) and re.match(
-                r"\s*(?:trở về trước|trở lại đây|đến nay)", m[ym.end() : ym.end() + 20]
-            ):
+            if _FROM_END_RE.search(before) and _SINCE_RE.match(m, ym.end(), ym.end() + 20):
                 marks.append(TimeMark(ym.start(), ym.end(), None))  # `từ năm 2015 trở về trước`: a span, no year
                 continue
             marks.append(TimeMark(ym.start(), ym.end(), int(ym["year"]), comparison=bool(COMPARISON_RE.search(before))))

@@ -48,6 +48,7 @@ class Resolution:
     reason: str  # "resolved", or why there is no place
 
 
+@lru_cache(maxsize=8192)
 def _key(name: str) -> str:
     """A name as compared: lower case, modern tone marks, single spaces, no punctuation."""
     return re.sub(r"[\s.\-–]+", " ", match_form(name)).strip(" ,;:")
@@ -233,8 +234,13 @@ def resolve_figures(
             context.insert(0, g.places[resolution.place_id])
     about = [p.id for p in context]
     out = []
+    # An article names the same organization for figure after figure: resolved once per context.
+    seen: dict[tuple[str | None, tuple[str, ...]], Resolution] = {}
     for figure in figures:
-        resolution = g.resolve(figure.get("organization"), published=published, context=context)
+        key = (figure.get("organization"), tuple(p.id for p in context))
+        resolution = seen.get(key)
+        if resolution is None:
+            resolution = seen[key] = g.resolve(key[0], published=published, context=context)
         out.append(resolution)
         if resolution.place_id:
             place = g.places[resolution.place_id]
