@@ -175,6 +175,25 @@ def test_a_bad_worker_count_is_rejected_before_fetching(site, tmp_path, value):
     assert not db.exists()
 
 
+def test_figures_are_stored_column_by_column_with_missing_ones_null(tmp_path):
+    from crawler.storage import save_articles
+
+    db = open_database(tmp_path / "x.db")
+    whole = {"metric": "members_total", "value": 412, "value_max": None, "unit": "count", "of_total": None,
+             "kind": "stock", "qualifier": None, "year": 2023, "period": None, "organization": "Đảng bộ xã Thọ Phú",
+             "category": None, "start": 10, "end": 30, "sentence_start": 0, "sentence_end": 80,
+             "place_id": None, "place_reason": "not found", "extra": "not a column"}  # fmt: skip
+    partial = {"metric": "cells_total", "value": 14, "unit": "count"}
+    save_articles(db, [{"id": "1", "title": "a", "body": "b", "figures": [whole, partial], "documents": []}])
+    sql = "select metric, value, year, organization, place_reason, start from figures order by id"
+    stored = rows(tmp_path / "x.db", sql)
+    assert stored == [
+        {"metric": "members_total", "value": 412, "year": 2023, "organization": "Đảng bộ xã Thọ Phú",
+         "place_reason": "not found", "start": 10},
+        {"metric": "cells_total", "value": 14, "year": None, "organization": None, "place_reason": None, "start": None},
+    ]  # fmt: skip
+
+
 def test_store_keeps_one_row_per_article_across_batches(tmp_path):
     db = open_database(tmp_path / "x.db")
     from crawler.storage import save_articles
