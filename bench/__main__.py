@@ -139,6 +139,18 @@ def _process_table() -> dict[int, tuple[int, float]]:
     return table
 
 
+def _pss_kb(pid: int) -> int:
+    """A process's proportional share of the memory it maps: pages a forked worker shares with the
+    forkserver count once across them, as they do in the machine's memory."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 class DescendantsCpu(threading.Thread):
     """Samples the CPU of a process's descendants (the crawl's worker processes) while it runs."""
 
@@ -146,6 +158,7 @@ class DescendantsCpu(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.seen: dict[int, float] = {}
+        self.peak_total_kb = 0  # the largest memory (PSS) the crawl and its descendants held at once
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -156,6 +169,7 @@ class DescendantsCpu(threading.Thread):
                 family |= {pid for pid, (ppid, _) in table.items() if ppid in family}
             for pid in family - {self.pid}:
                 self.seen[pid] = max(self.seen.get(pid, 0.0), table[pid][1])
+            self.peak_total_kb = max(self.peak_total_kb, sum(_pss_kb(pid) for pid in family))
 
     @property
     def cpu_s(self) -> float:
@@ -178,6 +192,8 @@ def run_measured(cmd: list[str], nginx: Nginx) -> dict:
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "workers_cpu_s": helpers.cpu_s,
         "peak_rss_mb": usage.ru_maxrss / 1024,
+        # The crawl, its forkserver and its workers together, sampled every 0.2 s.
+        "peak_rss_all_mb": helpers.peak_total_kb / 1024,
         "exit_status": os.waitstatus_to_exitcode(status),
         "server_cpu_s": nginx.cpu() - nginx_before,
         "stderr_tail": stderr[-1500:],
@@ -240,7 +256,7 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
     return timings
 
 
-def benchmark(n: int, work: Path, sample: int = 300, workers: int = 1) -> dict:
+def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto") -> dict:
     site = work / "site"
     t = time.perf_counter()
     counts = generate(site, n)
@@ -300,6 +316,7 @@ def _summary(run: dict, pages: int) -> dict:
         "cpu_s_per_1000_pages": round(run["cpu_s"] / pages * 1000, 2),
         "worker_cpu_s_per_1000_pages": round(run["workers_cpu_s"] / pages * 1000, 2),
         "peak_rss_mb": round(run["peak_rss_mb"], 1),
+        "peak_pss_all_processes_mb": round(run["peak_rss_all_mb"], 1),
         "server_cpu_s": round(run["server_cpu_s"], 2),
         "exit_status": run["exit_status"],
     }
@@ -323,6 +340,8 @@ def report(r: dict) -> str:
         f"per article (ms, sample of {s['sample']}): load+clean {s['load_ms']:.2f}, figures+documents "
         f"{s['figures_ms']:.2f} ({s['figures_per_article']:.1f} figures), SQLite write {s['sqlite_ms']:.2f}, "
         f"trafilatura (reference) {traf}",
+        f"peak memory of the full crawler's processes together (crawl, forkserver, workers; PSS): "
+        f"{f['peak_pss_all_processes_mb']} MB",
         f"stored {f['articles_stored']} articles, {f['figures_stored']} figures; "
         f"database {r['db_bytes_per_1000_articles'] / 1e6:.2f} MB per 1,000 articles",
     ]
@@ -334,7 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=5000, help="articles in the generated site (default 5000)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--sample", type=int, default=300, help="pages timed per stage (default 300)")
-    parser.add_argument("--workers", type=int, default=1, help="WORKER_PROCESSES of the full crawler (default 1)")
+    parser.add_argument(
+        "--workers", default="auto", help="WORKER_PROCESSES of the full crawler (default: the crawler's own, auto)"
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args(argv)
     if args.n < 1:

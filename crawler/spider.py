@@ -278,11 +278,15 @@ class SiteSpider(scrapy.Spider):
             return listed == stored
         return True
 
-    def article_request(self, url: str, *, force: bool = False, title: str | None = None) -> scrapy.Request | None:
+    def article_request(
+        self, url: str, *, force: bool = False, title: str | None = None, aid: str | None = None
+    ) -> scrapy.Request | None:
         """One request per article id, whatever URL scheme or tracking parameters name it; none for
-        an article the database already holds (unless forced, or its listed title changed)."""
-        url = self.site.strip_tracking(url)
-        aid = self.site.article_id(url)
+        an article the database already holds (unless forced, or its listed title changed). `aid`:
+        the id of a URL the caller already stripped of tracking."""
+        if aid is None:
+            url = self.site.strip_tracking(url)
+            aid = self.site.article_id(url)
         if aid is None:
             return None
         if aid in self._requested_ids:
@@ -318,7 +322,7 @@ class SiteSpider(scrapy.Spider):
             links = response.css(self.site.listing.fallback_links).getall()
         # A story links its title and its thumbnail to the same article: one candidate per id.
         on_page: dict[str, tuple[str, str | None]] = {}
-        for href in links:
+        for href in dict.fromkeys(links):  # the same href twice is the same article: read it once
             url = self.site.strip_tracking(response.urljoin(href))
             aid = self.site.article_id(url)
             if aid and urlsplit(url).hostname == self.base_host:
@@ -334,7 +338,7 @@ class SiteSpider(scrapy.Spider):
         for aid, (url, title) in on_page.items():
             if self.is_known(aid, title):
                 known_on_page += 1
-            request = self.article_request(url, title=title)
+            request = self.article_request(url, title=title, aid=aid)
             if request is not None:
                 stats.inc_value("spider/links/article")
                 yield request

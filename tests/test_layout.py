@@ -8,6 +8,7 @@ import sys
 import tomllib
 from glob import glob
 
+import pytest
 from setuptools import find_packages
 
 from demo.server import PROJECT_ROOT
@@ -61,3 +62,26 @@ def test_the_benchmark_s_stages_run_on_a_generated_site(tmp_path):
     generate(tmp_path / "site", 6)
     timings = stage_costs(tmp_path / "site", 6, tmp_path)
     assert timings["sample"] == 6 and timings["load_ms"] > 0 and timings["figures_per_article"] > 0
+
+
+def test_the_profile_report_charges_built_ins_to_their_callers(tmp_path):
+    import cProfile
+    import pstats
+
+    from bench.profile import breakdown, main, report
+    from crawler.figures import extract_rows
+
+    profile = cProfile.Profile()
+    profile.runcall(extract_rows, "Đảng bộ xã Thọ Phú có 14 chi bộ với 412 đảng viên. " * 40)
+    stats = pstats.Stats(profile)
+    shares = dict(breakdown(stats))
+    assert abs(sum(shares.values()) - 1) < 1e-6
+    # The reader's regex searches and isinstance calls are the reader's cost, not "other".
+    assert max(shares, key=shares.get).startswith("our spider")
+    assert shares.get("other (Python built-ins, urllib, logging, …)", 0) < 0.05
+    assert "top 5 functions by own time:" in report(stats, 2000, "auto", 5)
+    profile.dump_stats(tmp_path / "p.prof")
+    assert main(["--read", str(tmp_path / "p.prof"), "--top", "3"]) == 0
+    with pytest.raises(SystemExit) as exc:
+        main(["--read", str(tmp_path / "missing.prof")])
+    assert exc.value.code == 2
