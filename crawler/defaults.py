@@ -20,7 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "RENDER_ENABLED": "auto",
     "CHROMIUM_PATH": "/usr/bin/chromium",
     # Processes that parse pages and read figures beside the crawl (crawler/workers.py): "auto" is
-    # one a core this process may use (they start only as pages wait for them); 0: in-process.
+    # one a core this process may use, within its container's CPU quota (they start only as pages
+    # wait for them); 0: in-process.
     "WORKER_PROCESSES": "auto",
     # Health of a run (crawler/health.py): a failed run exits non-zero and says why in crawl_runs.
     "HEALTH_MIN_ARTICLES": 1,

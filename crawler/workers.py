@@ -16,6 +16,7 @@ workers notice that the crawl is gone and exit, so nothing is left running.
 from __future__ import annotations
 
 import asyncio
+import math
 import multiprocessing
 import os
 import signal
@@ -24,6 +25,7 @@ import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from scrapy import signals
@@ -32,6 +34,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.processes import is_alive, process_started
 
 T = TypeVar("T")
+CGROUP = Path("/sys/fs/cgroup")
 # How often a worker looks whether the crawl is still there (seconds).
 ORPHAN_CHECK_INTERVAL = 0.5
 # The crawl a worker serves, named in the environment the forkserver and the workers inherit: a
@@ -105,14 +108,34 @@ class WorkerPool:
             executor.shutdown(wait=True, cancel_futures=False)
 
 
-def worker_count(value: Any) -> int:
-    """WORKER_PROCESSES as a number: "auto" is the cores this process may run on."""
+def worker_count(value: Any, cgroup: Path = CGROUP) -> int:
+    """WORKER_PROCESSES as a number: "auto" is the cores this process may run on, and no more than
+    its container's CPU quota allows (a container limited to 2 CPUs on a 64-core host gets 2)."""
     if isinstance(value, str) and value.strip().lower() == "auto":
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        quota = cpu_quota(cgroup)
+        return max(1, min(cores, math.ceil(quota))) if quota else cores
     try:
         return int(value)
     except (TypeError, ValueError):
         raise ValueError(f"WORKER_PROCESSES must be a number or 'auto', not {value!r}") from None
+
+
+def cpu_quota(cgroup: Path = CGROUP) -> float | None:
+    """The CPUs the cgroup's quota allows (cgroup v2 `cpu.max`, v1 `cpu.cfs_quota_us`), or None."""
+    try:
+        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        try:
+            quota = (cgroup / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+            period = (cgroup / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        except OSError:
+            return None
+    try:
+        allowed = int(quota) / int(period)
+    except (ValueError, ZeroDivisionError):
+        return None  # "max", or unreadable: no quota
+    return allowed if allowed > 0 else None
 
 
 _POOLS: weakref.WeakKeyDictionary[Any, WorkerPool] = weakref.WeakKeyDictionary()

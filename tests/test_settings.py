@@ -1,12 +1,13 @@
 """The defaults stay polite to the real site and safe against it; tests change them only with -s."""
 
+import math
 import os
 
 import pytest
 from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 
-from crawler.workers import worker_count
+from crawler.workers import cpu_quota, worker_count
 
 
 def test_defaults_are_polite_and_safe(monkeypatch):
@@ -39,3 +40,24 @@ def test_worker_count(value, expected):
 def test_a_bad_worker_count_says_what_is_wanted(value):
     with pytest.raises(ValueError, match="WORKER_PROCESSES must be a number or 'auto'"):
         worker_count(value)
+
+
+@pytest.mark.parametrize(
+    ("files", "quota"),
+    [
+        ({"cpu.max": "max 100000\n"}, None),  # cgroup v2, no limit
+        ({"cpu.max": "150000 100000\n"}, 1.5),  # cgroup v2, one and a half CPUs
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # v1, no limit
+        ({"cpu/cpu.cfs_quota_us": "100000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1.0),  # v1, one CPU
+        ({"cpu.max": "garbage"}, None),
+        ({}, None),  # no cgroup files at all
+    ],
+)
+def test_a_container_s_cpu_quota_bounds_auto_workers(tmp_path, files, quota):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert cpu_quota(tmp_path) == quota
+    cores = len(os.sched_getaffinity(0))
+    expected = cores if quota is None else max(1, min(cores, math.ceil(quota)))
+    assert worker_count("auto", tmp_path) == expected
