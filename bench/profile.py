@@ -44,7 +44,7 @@ RUNNER = """
 import cProfile, sys, time
 from scrapy.cmdline import execute
 out, sys.argv = sys.argv[1], ["scrapy", *sys.argv[2:]]
-profile = cProfile.Profile(time.thread_time)
+profile, code = cProfile.Profile(time.thread_time), 0
 profile.enable()
 try:
     execute()

@@ -17,6 +17,7 @@ import operator
 import os
 import socket
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -267,9 +268,9 @@ def open_database(
     try:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        db.execute("select count(*) from sqlite_master").fetchone()  # a file that is not SQLite fails here
-        if wal and not memory and db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            db.execute("PRAGMA journal_mode = wal")
+        db.execute("select count(*) from sqlite_master").fetchall()  # a file that is not SQLite fails here
+        if wal and not memory:
+            _use_wal(db.conn, busy_timeout)
         if migrate:
             _migrate(db)
     except BaseException as exc:
@@ -278,6 +279,22 @@ def open_database(
             raise storage_error(exc, path, "open the database") from exc
         raise
     return db
+
+
+def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch a database to WAL. Two processes that open a new database at once both try, and SQLite
+    answers the one that loses "database is locked" at once, not after its busy timeout (it would
+    deadlock waiting): that one waits and tries again, within the busy timeout."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = wal").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str] | None:

@@ -70,6 +70,37 @@ def test_two_crawls_on_one_database_wait_their_turn_and_store_everything(site, t
     assert [(r["finish_reason"], r["health"], r["exit_status"]) for r in runs(db)] == [("finished", "ok", 0)] * 2
 
 
+def _open_at_the_barrier(path: str, barrier, results) -> None:
+    from crawler.storage import StorageError, open_database
+
+    barrier.wait()
+    try:
+        open_database(path, busy_timeout=10).close()
+        results.put("ok")
+    except StorageError as exc:
+        results.put(str(exc))
+
+
+@pytest.mark.slow
+def test_two_processes_creating_one_database_at_once_both_open_it(tmp_path):
+    """Two crawls started together on a new database: both switch it to WAL at once, and SQLite
+    answers the loser "locked" without waiting (it was one run in five or six, exit 3)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    failures = []
+    for attempt in range(30):
+        path = str(tmp_path / f"db{attempt}")
+        barrier, results = context.Barrier(2), context.Queue()
+        openers = [context.Process(target=_open_at_the_barrier, args=(path, barrier, results)) for _ in range(2)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join(timeout=60)
+        failures += [r for r in (results.get(timeout=10) for _ in openers) if r != "ok"]
+    assert failures == []
+
+
 def test_reextract_beside_a_crawl_waits_for_the_lock(site, tmp_path):
     base_url, state = site
     db = tmp_path / "db"
