@@ -1,4 +1,5 @@
-"""Store each article once per run, and fingerprint its content so later runs can tell changes."""
+"""Store each article once per run. (Its content fingerprint is taken where the page is read,
+crawler/page.py, or by the store for an item that comes without one.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem, content_hash
+from crawler.items import ArticleItem
 from crawler.ledger import RunLedger
 
 
@@ -27,6 +28,4 @@ class DedupePipeline:
             self.ledger.record_duplicate("pipeline/dedupe/dropped")
             raise DropItem(f"article {article_id} was already scraped in this run")
         self.seen.add(article_id)
-        if not item.get("content_hash"):  # read with the page in a worker (crawler/page.py), else here
-            item["content_hash"] = content_hash(item)
         return item
