@@ -168,8 +168,11 @@ class RunLedger:
         return self.stats.get_value("response_received_count") or 0
 
     def exit_status(self) -> int:
+        # A run whose health checks were due but never ran (a monitor raised) was not judged: it
+        # must not pass for a healthy one.
+        health = "failed" if self.expects_health and self.health == "unchecked" else self.health
         return outcome.exit_status(
-            storage_error_at=self.storage_error_at, health=self.health, drifted_only=self.drifted_only
+            storage_error_at=self.storage_error_at, health=health, drifted_only=self.drifted_only
         )
 
     # -- the end of the run ------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """How a run ended, as one exit status a scheduler can act on (the README lists them).
 
 - 0 healthy: everything scraped was stored and the health checks passed.
-- 1 unhealthy: the articles were stored, but a health check failed (`crawl_runs.health_reasons`):
-  look at the site or the layout.
+- 1 unhealthy: the articles were stored, but a health check failed (`crawl_runs.health_reasons`),
+  or the checks never ran: look at the site or the layout.
 - 2 bad arguments: nothing was fetched; fix the command line.
 - 3 the database cannot be used (not writable, not an SQLite database, made by newer code, locked
   for longer than the busy timeout): nothing was fetched.

@@ -52,8 +52,10 @@ def _rows(conn: sqlite3.Connection, sql: str, params: tuple) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _compare(conn: sqlite3.Connection, article_id: str, figures: list, documents: list, report: dict) -> bool:
-    """Count what re-reading one article changes; True when its figures or documents differ."""
+def _compare(
+    conn: sqlite3.Connection, article_id: str, figures: list, documents: list, about: list, report: dict
+) -> bool:
+    """Count what re-reading one article changes; True when its figures, documents or places differ."""
     report["articles"] += 1
     old_figures = _rows(conn, "select * from figures where article_id = ?", (article_id,))
     old_docs = _rows(conn, "select * from documents where article_id = ?", (article_id,))
@@ -65,7 +67,8 @@ def _compare(conn: sqlite3.Connection, article_id: str, figures: list, documents
     new_f = Counter(_figure_key(f) for f in figures)
     old_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in old_docs)
     new_d = Counter(tuple(d[k] for k in _DOCUMENT_KEY) for d in documents)
-    if old_f == new_f and old_d == new_d:
+    old_places = {p for (p,) in conn.execute("select place_id from article_places where article_id = ?", (article_id,))}
+    if old_f == new_f and old_d == new_d and old_places == set(about):
         return False
     report["articles_changed"] += 1
     for key, n in (new_f - old_f).items():
@@ -135,7 +138,7 @@ def reextract(
                 )
                 pending: dict[str, tuple[list, list, list]] = {}
                 for article, (figures, documents, about) in zip(articles, extracted, strict=True):
-                    if _compare(conn, article["id"], figures, documents, report):
+                    if _compare(conn, article["id"], figures, documents, about, report):
                         pending[article["id"]] = (figures, documents, about)
                 if pending and db is not None:
                     try:

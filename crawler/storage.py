@@ -343,8 +343,10 @@ def _migrate(db: Database) -> list[str]:
         for name in VIEWS:
             db.execute(f"drop view if exists [{name}]")
         MIGRATIONS.apply(db)
-        sync_metrics(db)
-        sync_places(db)
+        if not _metrics_current(db):  # a step may have just filled them
+            sync_metrics(db)
+        if not _places_current(db):
+            sync_places(db)
         for name, sql in VIEWS.items():
             db.execute(_create_view_sql(name, sql))
         db.execute(f"PRAGMA user_version = {len(NAMES)}")

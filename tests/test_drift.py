@@ -113,6 +113,17 @@ def test_drift_is_a_share_of_the_pages_read_over_the_setting(fallback_pages, dri
     assert ledger.layouts == {"current": 10}
 
 
+@pytest.mark.parametrize(("expects_health", "status"), [(True, outcome.UNHEALTHY), (False, outcome.OK)])
+def test_a_run_whose_health_checks_never_ran_does_not_exit_0(expects_health, status):
+    ledger = RunLedger(_Stats(), expects_health=expects_health)
+    finished = []
+    ledger.on_finished(finished.append)
+    ledger._spider_closed(None, "finished")
+    ledger._engine_stopped()  # the monitors raised: the health was never recorded
+    assert finished == [ledger] and ledger.health == "unchecked"
+    assert ledger.exit_status() == status
+
+
 @pytest.mark.parametrize(
     ("storage_error_at", "health", "drifted_only", "status"),
     [

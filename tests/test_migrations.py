@@ -18,6 +18,7 @@ from crawler.storage import (
     FAILURE_COLUMNS,
     FIGURE_COLUMNS,
     LIMIT_COLUMNS,
+    PLACE_COLUMNS,
     RUN_COLUMNS,
     VERSION_COLUMNS,
     VIEWS,
@@ -86,7 +87,7 @@ def test_a_new_database_has_the_columns_the_code_writes(tmp_path):
         expected = {
             "articles": ARTICLE_COLUMNS, "article_versions": {"id": int, **VERSION_COLUMNS}, "figures": FIGURE_COLUMNS,
             "documents": DOCUMENT_COLUMNS, "failures": FAILURE_COLUMNS, "limits": LIMIT_COLUMNS,
-            "crawl_runs": RUN_COLUMNS,
+            "crawl_runs": RUN_COLUMNS, "places": PLACE_COLUMNS,
         }  # fmt: skip
         for table, columns in expected.items():
             assert db[table].columns_dict == columns, table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 from bench.reextract import build
 from crawler.reextract import reextract
@@ -19,3 +20,17 @@ def test_workers_give_the_same_figures_as_one_process(tmp_path):
     query = "select article_id, metric, value, unit, year, organization, place_id, start from figures order by 1, 8"
     assert rows(one, query) == rows(many, query)
     assert reextract(many, workers=2)["articles_changed"] == 0  # a second pass changes nothing
+
+
+def test_the_places_an_article_is_about_are_rewritten_when_only_they_changed(tmp_path):
+    db = tmp_path / "db"
+    build(db, 12)
+    reextract(db)
+    places = rows(db, "select article_id, place_id from article_places order by 1, 2")
+    assert places
+    conn = sqlite3.connect(db)
+    conn.execute("delete from article_places")  # figures and documents unchanged: only the places differ
+    conn.commit()
+    conn.close()
+    assert reextract(db)["articles_changed"] == len({p["article_id"] for p in places})
+    assert rows(db, "select article_id, place_id from article_places order by 1, 2") == places

@@ -86,11 +86,11 @@ class Gazetteer:
                     return Resolution(None, "outside Thanh Hóa")
         text = re.sub(r"\([^)]*\)", " ", text)
         head, *tail = [part.strip() for part in text.split(",") if part.strip()]
-        parents = [r for r in (self._unit(part, published, context) for part in tail) if isinstance(r, Place)]
-        for part in tail:
-            found = self._unit(part, published, context)
+        units = [self._unit(part, published, context) for part in tail]
+        for found in units:
             if isinstance(found, Resolution) and found.reason == "outside Thanh Hóa":
                 return found
+        parents = [u for u in units if isinstance(u, Place)]
         found = self._unit(head, published, parents + context)
         return found if isinstance(found, Resolution) else Resolution(found.id, "resolved")
 
@@ -158,14 +158,6 @@ class Gazetteer:
                 if place.level == level and wanted[0] in (None, place.kind):
                     return place
         return Resolution(None, "a level with no name")
-
-    # -- across the reform ------------------------------------------------------------------------
-
-    def successors(self, place_id: str) -> list[str]:
-        return [new for old, new, _ in self.links if old == place_id]
-
-    def predecessors(self, place_id: str) -> list[str]:
-        return [old for old, new, _ in self.links if new == place_id]
 
 
 def lineage(g: Gazetteer) -> list[tuple[str, str, str]]:
