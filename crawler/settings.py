@@ -27,6 +27,9 @@ DOWNLOAD_TIMEOUT = 30
 # getaddrinfo-based: resolves IPv6 (a base_url of http://[::1]:8000 for a local mirror) as well as IPv4.
 TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 RETRY_TIMES = 3
+# A request given up is recorded in crawl_failures and counted once toward HEALTH_MAX_ERRORS; Scrapy's
+# give-up line at ERROR would count it a second time.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 # A news page is tens of kilobytes; anything near these sizes is not an article.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

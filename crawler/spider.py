@@ -394,7 +394,8 @@ class SiteSpider(scrapy.Spider):
                 read_page, self.site.name, response.body, response.url, response.encoding, figures=self.figure_bounds
             )
         except Exception as exc:  # a page no parser can read must not stop the crawl
-            self.logger.exception("cannot parse %s", response.url)
+            # A warning: the failure below counts toward HEALTH_MAX_ERRORS once; an ERROR line would too.
+            self.logger.warning("cannot parse %s", response.url, exc_info=True)
             stats.inc_value("spider/articles/parse_error")
             yield self.failure_item(response.url, "parse_error", response.status, f"{type(exc).__name__}: {exc}")
             return

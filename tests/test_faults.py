@@ -173,7 +173,7 @@ def test_malformed_html_gives_what_can_be_read_and_a_status(site, tmp_path, body
     assert statuses == {"161020": "ok", "152030": status}
 
 
-def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch):
+def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch, caplog):
     from scrapy.http import HtmlResponse, Request
     from scrapy.utils.test import get_crawler
 
@@ -197,6 +197,10 @@ def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch):
     (item,) = asyncio.run(collect())
     assert (item["kind"], item["article_id"]) == ("parse_error", "152030")
     assert "RecursionError" in item["reason"]
+    # Said with its traceback as a warning: the failure itself counts toward HEALTH_MAX_ERRORS, once.
+    (record,) = [r for r in caplog.records if "cannot parse" in r.getMessage()]
+    assert record.levelname == "WARNING" and record.exc_info
+    assert spider.ledger.errors == 1
 
 
 def gold_fields(db, article_id):
@@ -274,6 +278,16 @@ def test_health_fails_over_the_error_threshold(site, tmp_path):
     result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO, settings={"HEALTH_MAX_ERRORS": "0"})
     assert result.returncode == 1
     assert "errors" in last_run(tmp_path / "db")["health_reasons"]
+
+
+def test_a_failed_page_counts_once_toward_the_error_threshold(site, tmp_path):
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=500)  # retried, given up, recorded: one failed page
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO, settings={"HEALTH_MAX_ERRORS": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Gave up retrying" in result.stderr  # still said, as a warning
+    run = last_run(tmp_path / "db")
+    assert (run["health"], run["failures"]) == ("ok", 1)
 
 
 def test_a_healthy_run_says_so(crawled_demo):
