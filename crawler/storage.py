@@ -243,7 +243,6 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-
 def open_database(
     path: str | Path, *, wal: bool = True, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, migrate: bool = True
 ) -> Database:
