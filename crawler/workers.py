@@ -25,6 +25,7 @@ import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,8 +68,9 @@ class WorkerPool:
     page, stopped after their last task when the engine stops. `WorkerPool.of(crawler)` is how a
     component finds the pool of its crawl; without workers it runs each step in-process."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, stats: Any = None) -> None:
         self.size = size
+        self.stats = stats
         self._executor: ProcessPoolExecutor | None = None
 
     @classmethod
@@ -76,7 +78,7 @@ class WorkerPool:
         size = worker_count(crawler.settings.get("WORKER_PROCESSES"))
         if size <= 0:
             raise NotConfigured("WORKER_PROCESSES is 0: the per-page steps run in the crawl's process")
-        pool = cls(size)
+        pool = cls(size, crawler.stats)
         _POOLS[crawler] = pool
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
@@ -90,9 +92,28 @@ class WorkerPool:
         """`fn(*args, **kwargs)` in a worker process when the crawl has workers, else here."""
         if self.size <= 0:
             return fn(*args, **kwargs)
-        if self._executor is None:
-            self._executor = self._start()
-        return await asyncio.wrap_future(self._executor.submit(fn, *args, **kwargs))
+        for attempt in (1, 2):
+            if self._executor is None:
+                self._executor = self._start()
+            executor = self._executor
+            try:
+                return await asyncio.wrap_future(executor.submit(fn, *args, **kwargs))
+            except BrokenProcessPool:
+                # A worker died (the OOM killer, a crash in a C library, a kill): the executor is
+                # unusable for good, and every later page would fail with it. A fresh pool takes
+                # over; the tasks it held are tried once more, so only a task that kills its
+                # worker twice fails.
+                self._replace(executor)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _replace(self, executor: ProcessPoolExecutor) -> None:
+        if self._executor is executor:  # the first task to see it broken replaces it
+            self._executor = None
+            executor.shutdown(wait=False, cancel_futures=True)
+            if self.stats is not None:
+                self.stats.inc_value("workers/pool_restarted")
 
     def _start(self) -> ProcessPoolExecutor:
         os.environ[CRAWL_PID] = str(os.getpid())
