@@ -92,21 +92,24 @@ class WorkerPool:
         """`fn(*args, **kwargs)` in a worker process when the crawl has workers, else here."""
         if self.size <= 0:
             return fn(*args, **kwargs)
-        for attempt in (1, 2):
-            if self._executor is None:
-                self._executor = self._start()
-            executor = self._executor
-            try:
-                return await asyncio.wrap_future(executor.submit(fn, *args, **kwargs))
-            except BrokenProcessPool:
-                # A worker died (the OOM killer, a crash in a C library, a kill): the executor is
-                # unusable for good, and every later page would fail with it. A fresh pool takes
-                # over; the tasks it held are tried once more, so only a task that kills its
-                # worker twice fails.
-                self._replace(executor)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return await self._submit(fn, args, kwargs)
+        except BrokenProcessPool:
+            # A worker died (the OOM killer, a crash in a C library, a kill): that executor is
+            # unusable for good, and every later page would fail with it. A fresh one takes over and
+            # the tasks the dead one held are tried once more: only a task that kills its worker
+            # twice fails.
+            return await self._submit(fn, args, kwargs)
+
+    async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+        if self._executor is None:
+            self._executor = self._start()
+        executor = self._executor
+        try:
+            return await asyncio.wrap_future(executor.submit(fn, *args, **kwargs))
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise
 
     def _replace(self, executor: ProcessPoolExecutor) -> None:
         if self._executor is executor:  # the first task to see it broken replaces it

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import time
 import zlib
@@ -12,12 +11,21 @@ import zlib
 import pytest
 
 from crawler.rendering import find_chromium
+from crawler.sites.baothanhhoa import SITE
 from demo.server import Fault
-from tests.support import last_run, page_for, rows, run_crawl, start_paced_crawl, to_cp1258, wait_for_articles
+from tests.support import (
+    descendants,
+    last_run,
+    page_for,
+    rows,
+    run_crawl,
+    start_paced_crawl,
+    to_cp1258,
+    wait_for_articles,
+)
 
 THO_XUAN = "/tho-xuan-trao-huy-hieu-dang-cho-dang-vien-lao-thanh-152030.htm"
 CHI_BO = "/chi-bo-khu-pho-3-lam-tot-cong-tac-phat-trien-dang-161020.htm"
-ARTICLE_PATH = re.compile(r"-\d+\.htm$")  # an article page: its id ends the path
 FAST = {"RETRY_TIMES": "2", "DOWNLOAD_TIMEOUT": "2"}
 
 
@@ -344,6 +352,31 @@ def test_kill_9_in_the_middle_leaves_a_sound_database_and_the_next_run_completes
                     {"finish_reason": "finished", "health": "ok"}]  # fmt: skip
 
 
+def test_a_worker_killed_mid_crawl_costs_no_page(site, tmp_path):
+    base_url, state = site
+    state.article_delay = 0.3
+    db = tmp_path / "db"
+    process = start_paced_crawl(base_url, db)
+    deadline = time.monotonic() + 60
+    while not (workers := [pid for pid in descendants(process.pid) if parent_of(pid) != process.pid]):
+        assert time.monotonic() < deadline, "no worker process started"
+        time.sleep(0.05)
+    os.kill(workers[0], signal.SIGKILL)  # what the OOM killer does to the largest process
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr[-2000:]
+    assert rows(db, "select count(*) n from articles")[0]["n"] == 8
+    assert failures(db) == []
+    assert run_stats_of(db)["workers/pool_restarted"] == "1"
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def test_one_sigint_stops_gracefully_and_flushes_what_was_scraped(site, tmp_path):
     base_url, state = site
     state.article_delay = 0.4
@@ -352,7 +385,7 @@ def test_one_sigint_stops_gracefully_and_flushes_what_was_scraped(site, tmp_path
     deadline = time.monotonic() + 60
     # Article pages only (a listing's path such as /xay-dung-dang/trang-2.htm has a hyphen too):
     # with one request at a time, a third article asked for means two were read.
-    while sum(1 for p in state.requests if ARTICLE_PATH.search(p)) < 3:
+    while sum(1 for p in state.requests if SITE.article_id(p)) < 3:
         assert time.monotonic() < deadline
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
