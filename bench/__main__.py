@@ -176,10 +176,10 @@ class DescendantsCpu(threading.Thread):
         return sum(self.seen.values())
 
 
-def run_measured(cmd: list[str], nginx: Nginx) -> dict:
+def run_measured(cmd: list[str], nginx: Nginx, *, cwd: Path = PROJECT_ROOT, env: dict | None = None) -> dict:
     nginx_before = nginx.cpu()
     start = time.perf_counter()
-    process = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     helpers = DescendantsCpu(process.pid)
     helpers.start()
     stderr = process.stderr.read() if process.stderr else ""

@@ -85,3 +85,24 @@ def test_the_profile_report_charges_built_ins_to_their_callers(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["--read", str(tmp_path / "missing.prof")])
     assert exc.value.code == 2
+
+
+def test_the_a_b_benchmark_crawls_the_sources_of_each_revision(tmp_path):
+    """`bench.ab` compares two trees: each must be the revision's own sources, or the A/B is A/A."""
+    import subprocess
+
+    from bench.ab import main, source_tree
+
+    assert source_tree(".", tmp_path) == PROJECT_ROOT
+    assert source_tree(str(tmp_path), tmp_path) == tmp_path.resolve()
+    head = source_tree("HEAD", tmp_path)
+    committed = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "show", "HEAD:crawler/workers.py"], capture_output=True, check=True
+    ).stdout
+    assert head != PROJECT_ROOT and (head / "crawler" / "workers.py").read_bytes() == committed
+    assert (head / "scrapy.cfg").exists()  # the crawl runs in it, with its own settings
+    with pytest.raises(SystemExit, match="not a revision or folder: no-such-revision"):
+        source_tree("no-such-revision", tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main(["HEAD", ".", "--rounds", "0"])
+    assert exc.value.code == 2

@@ -1,0 +1,119 @@
+"""Compare the full crawler of two source trees, crawl for crawl, on one generated site:
+
+    .venv/bin/python -m bench.ab -n 2000 --rounds 3 HEAD .     # the last commit against the working tree
+    .venv/bin/python -m bench.ab -n 2000 0d38e2a HEAD          # any two revisions, or folders
+
+This shared machine varies by ±15% from one run to the next, more than most changes of the per-page
+path are worth; `make bench` runs each crawler once, minutes apart. Here the two trees crawl the same
+site through the same nginx in turns (A, B, A, B, …), so a slow minute of the machine falls on both,
+and the medians of the rounds are compared. Only the full crawler runs (the bare spider is the same
+in both). A revision is exported with `git archive` into the work folder; "." is the working tree as
+it is, uncommitted changes included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from bench.__main__ import SETTINGS, Nginx, run_measured
+from bench.sitegen import generate
+from demo.crawl import crawl_command
+from demo.server import PROJECT_ROOT
+
+MEASURES = {  # the column, and how to read it from one crawl
+    "pages/s": lambda run, pages: pages / run["wall_s"],
+    "crawl ms/page": lambda run, pages: run["cpu_s"] / pages * 1000,
+    "workers ms/page": lambda run, pages: run["workers_cpu_s"] / pages * 1000,
+    "peak RSS MB": lambda run, pages: run["peak_rss_mb"],
+}
+
+
+def source_tree(revision: str, work: Path) -> Path:
+    """The folder holding `revision`'s sources: the project itself for ".", else an export."""
+    if revision == ".":
+        return PROJECT_ROOT
+    path = Path(revision)
+    if path.is_dir():
+        return path.resolve()
+    tree = work / "trees" / revision.replace("/", "_")
+    tree.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(PROJECT_ROOT), "archive", revision], capture_output=True, check=False)
+    if archive.returncode:
+        raise SystemExit(f"bench.ab: not a revision or folder: {revision} ({archive.stderr.decode().strip()})")
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def crawl(tree: Path, url: str, db: Path, listing_pages: int, workers: str, nginx: Nginx) -> tuple[dict, int]:
+    for old in db.parent.glob(db.name + "*"):
+        old.unlink()
+    cmd = crawl_command(url, db, spider_args={"max_pages": str(listing_pages)},
+                        settings={**SETTINGS, "WORKER_PROCESSES": workers})  # fmt: skip
+    # The tree's own packages come first, before the project installed in the virtualenv.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
+    run = run_measured(cmd, nginx, cwd=tree, env=env)
+    if run["exit_status"] != 0:
+        raise SystemExit(f"bench.ab: the crawl of {tree} exited {run['exit_status']}:\n{run['stderr_tail']}")
+    conn = sqlite3.connect(db)
+    try:
+        run_id = conn.execute("select max(id) from crawl_runs").fetchone()[0]
+        pages = conn.execute(
+            "select value from run_stats where run_id = ? and key = 'response_received_count'", (run_id,)
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    return run, int(pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ab", description=__doc__.split("\n\n")[0])
+    parser.add_argument("a", help="a git revision, a folder, or . (the working tree)")
+    parser.add_argument("b", help="the same, for the other crawler")
+    parser.add_argument("-n", type=int, default=2000, help="articles in the generated site (default 2000)")
+    parser.add_argument("--rounds", type=int, default=3, help="crawls of each tree, in turns (default 3)")
+    parser.add_argument("--workers", default="auto", help="WORKER_PROCESSES of both crawlers (default auto)")
+    parser.add_argument("--json", type=Path, help="also write every run and the medians as JSON to this file")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.rounds < 1:
+        parser.error("-n and --rounds must be at least 1")
+    work = Path(tempfile.mkdtemp(prefix="bench-ab-"))
+    work.chmod(0o755)  # nginx's worker runs as another user: it must be able to read the site
+    try:
+        trees = {label: source_tree(rev, work) for label, rev in (("A", args.a), ("B", args.b))}
+        counts = generate(work / "site", args.n)
+        nginx = Nginx(work / "site", work / "nginx")
+        runs: dict[str, list[dict]] = {"A": [], "B": []}
+        try:
+            print(f"{'':10}" + "".join(f"{m:>17}" for m in MEASURES))
+            for round_ in range(1, args.rounds + 1):
+                for label, tree in trees.items():
+                    run, pages = crawl(tree, nginx.url, work / "ab.db", counts["listing_pages"], args.workers, nginx)
+                    row = {m: round(f(run, pages), 2) for m, f in MEASURES.items()}
+                    runs[label].append(row)
+                    print(f"{label} run {round_:<4}" + "".join(f"{v:>17}" for v in row.values()), flush=True)
+        finally:
+            nginx.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    medians = {
+        label: {m: round(statistics.median(r[m] for r in rows), 2) for m in MEASURES} for label, rows in runs.items()
+    }
+    for label, revision in (("A", args.a), ("B", args.b)):
+        print(f"{label} median  " + "".join(f"{v:>17}" for v in medians[label].values()) + f"   {revision}")
+    print("B / A     " + "".join(f"{medians['B'][m] / medians['A'][m]:>17.2f}" for m in MEASURES))
+    if args.json:
+        result = {"n": args.n, "a": args.a, "b": args.b, "workers": args.workers, "runs": runs, "medians": medians}
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
