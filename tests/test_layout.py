@@ -106,3 +106,15 @@ def test_the_a_b_benchmark_crawls_the_sources_of_each_revision(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["HEAD", ".", "--rounds", "0"])
     assert exc.value.code == 2
+
+
+def test_the_loader_benchmark_compares_the_class_index_with_xpath_and_puts_it_back(capsys):
+    from bench.loader import main
+    from crawler.loaders import Page
+
+    select = Page.select
+    assert main(["--rounds", "1", "--articles", "5", "--teasers", "20"]) == 0
+    assert Page.select is select  # the crawler is left as it was
+    rows = capsys.readouterr().out.splitlines()
+    assert "index ms" in rows[0] and "XPath ms" in rows[0]
+    assert len(rows) == 4 and rows[3].startswith("sample page + 20 teasers")

@@ -132,3 +132,61 @@ def test_load_page_reads_figures_in_the_same_call():
     assert values["limits"] == []
     bare = read_page(SITE.name, page_for("141203").read_bytes(), "http://127.0.0.1/x-141203.htm", None).values
     assert "figures" not in bare
+
+
+EDGE_PAGE = b"""<html><body class="page">
+<div class="box\tlead\nwide"><p class="lead">one</p><div class="lead"><p>nested</p></div></div>
+<ul class="breadcrumb"><li><a href="/a">A</a></li><li><a href="/b">B</a></li></ul>
+<div class="article__avatar"><img src="/i.jpg"><figcaption class="cap">caption</figcaption></div>
+<p class="only">x <b>y</b> z</p><span class="twice twice">t</span><p class="cap lead">both</p>
+<i class="nb\xc2\xa0sp">no-break space: one class to XPath</i><i class="">empty</i><i class=" pad  x ">padded</i>
+</body></html>"""
+EDGE_SELECTORS = (
+    ".lead", ".lead p", ".box", ".wide p", ".breadcrumb li:last-child a", ".breadcrumb li:last-child a::text",
+    ".breadcrumb a::attr(href)", ".article__avatar img::attr(src)", ".article__avatar figcaption", ".only::text",
+    ".only *::text", ".twice", ".missing", ".missing a", ".cap, .lead", ".only, .twice, .missing", ".page",
+    ".page > div", "div.lead", ".lead,.cap", ".breadcrumb li + li a", "p:not(.lead)", ".nb", ".sp", ".pad", ".x",
+)  # fmt: skip
+
+
+def _selector_cases():
+    """Every selector of every layout of every site on every sample page, bench page and edge page."""
+    from bench.sitegen import generate
+    from crawler.sites import SITES
+
+    bodies = [p.read_bytes() for p in sorted(SAMPLE_SITE.rglob("*.htm"))]
+    bodies += [p.read_bytes() for p in sorted(PAGES.glob("*.htm"))]
+    return (
+        bodies,
+        [
+            value
+            for site in SITES.values()
+            for layout in site.layouts
+            for value in vars(layout).values()
+            if isinstance(value, str) and value and value != layout.name
+        ],
+        generate,
+    )
+
+
+def test_the_class_index_selects_what_xpath_selects(tmp_path):
+    """`Page.select` finds a class through the page's class index, not an XPath test of every
+    element: for every selector it must give what the selector's XPath gives, in the same order."""
+    from crawler.loaders import Page, _xpath
+
+    bodies, selectors, generate = _selector_cases()
+    generate(tmp_path / "site", 212)  # its 38th article is in the old layout, its 212th written by script
+    bodies += [p.read_bytes() for p in sorted((tmp_path / "site").rglob("*.htm"))]
+    checked, layouts = 0, set()
+    for body in [*bodies, EDGE_PAGE]:
+        root = HtmlResponse(url="https://baothanhhoa.vn/x-1.htm", body=body, encoding="utf-8").selector.root
+        page = Page(root, SITE)
+        layout = SITE.detect_layout(page.select)
+        layouts.add(layout.name if layout else None)
+        for css in (*selectors, *EDGE_SELECTORS):
+            fast, slow = page.select(css), _xpath(css)(root)
+            assert len(fast) == len(slow), css
+            assert all(a is b if not isinstance(a, str) else a == b for a, b in zip(fast, slow, strict=True)), css
+            checked += bool(slow)
+    assert layouts >= {layout.name for layout in SITE.layouts} | {None}  # every layout, and listings
+    assert len(selectors) >= 20 and checked >= 1000  # not a comparison of empty lists

@@ -1,0 +1,112 @@
+"""Time the loader on pages of three sizes, with `Page.select`'s class index and with XPath alone:
+
+    .venv/bin/python -m bench.loader            # medians of 5 rounds, the two ways in turns
+
+The pages: the benchmark's generated article pages (bench/sitegen.py), the sample site's article
+pages (demo/site/), and one sample page with 250 teasers of related stories added before `</body>`
+(about 1,600 elements and 50 KB, the size of a real news page with its menus and teasers: the
+reconstructed pages are smaller than the live ones). XPath alone is how `Page.select` worked before
+the class index: a test of every element's class attribute for each selector.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+from scrapy.http import HtmlResponse
+
+from bench.sitegen import generate
+from crawler import loaders
+from crawler.loaders import load_article
+from crawler.sites.baothanhhoa import SITE
+from demo.server import SAMPLE_SITE
+
+TEASER = (
+    '<div class="story"><a class="story__thumb" href="/tin-{i}.htm"><img src="/anh-{i}.jpg"></a>'
+    '<h3 class="story__title"><a href="/tin-{i}.htm">Tin liên quan {i}</a></h3>'
+    '<p class="story__sapo">Tóm tắt của tin liên quan số {i}.</p></div>'
+)
+
+
+def xpath_only(page: loaders.Page, css: str) -> list:
+    if not css:
+        return []
+    try:
+        return loaders._xpath(css)(page.root)
+    except etree.XPathError:
+        return []
+
+
+def page_sets(work: Path, teasers: int, articles: int = 300) -> dict[str, list[tuple[str, bytes]]]:
+    generate(work / "site", articles)
+    articles = sorted(p for p in SAMPLE_SITE.glob("*.htm") if SITE.article_id(f"https://baothanhhoa.vn/{p.name}"))
+    big = (
+        articles[0]
+        .read_bytes()
+        .replace(
+            b"</body>",
+            ('<div class="related">' + "".join(TEASER.format(i=i) for i in range(teasers)) + "</div></body>").encode(),
+        )
+    )
+    return {
+        "generated pages (bench)": [
+            (p.name, p.read_bytes())
+            for p in sorted((work / "site").glob("*.htm"))
+            if SITE.article_id(f"https://x/{p.name}")
+        ],
+        "sample site pages": [(p.name, p.read_bytes()) for p in articles],
+        f"sample page + {teasers} teasers": [(articles[0].name, big)],
+    }
+
+
+def ms_per_page(pages: list[tuple[str, bytes]], select: Callable, repeat: int) -> float:
+    loaders.Page.select = select
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for name, body in pages:
+            url = f"https://baothanhhoa.vn/{name}"
+            load_article(HtmlResponse(url=url, body=body), url, SITE)
+    return (time.perf_counter() - start) * 1000 / (repeat * len(pages))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.loader", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of both ways, in turns (default 5)")
+    parser.add_argument("--teasers", type=int, default=250, help="teasers added to the large page (default 250)")
+    parser.add_argument("--articles", type=int, default=300, help="generated article pages (default 300)")
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.teasers < 0 or args.articles < 1:
+        parser.error("--rounds and --articles must be at least 1, --teasers at least 0")
+    indexed = loaders.Page.select
+    with tempfile.TemporaryDirectory(prefix="bench-loader-") as tmp:
+        sets = page_sets(Path(tmp), args.teasers, args.articles)
+    print(f"{'pages':34}{'n':>5}{'elements':>10}{'KB':>6}{'index ms':>10}{'XPath ms':>10}{'ratio':>7}")
+    try:
+        for label, pages in sets.items():
+            repeat = max(1, 300 // len(pages))
+            ms_per_page(pages, indexed, 1)  # warm the caches of both
+            ms_per_page(pages, xpath_only, 1)
+            runs: dict[str, list[float]] = {"index": [], "xpath": []}
+            for _ in range(args.rounds):
+                runs["index"].append(ms_per_page(pages, indexed, repeat))
+                runs["xpath"].append(ms_per_page(pages, xpath_only, repeat))
+            index, xpath = (statistics.median(runs[k]) for k in ("index", "xpath"))
+            roots = [HtmlResponse(url="https://x/", body=body).selector.root for _, body in pages]
+            elements = sum(sum(1 for _ in r.iter(etree.Element)) for r in roots) / len(roots)
+            kb = sum(len(body) for _, body in pages) / len(pages) / 1024
+            print(
+                f"{label:34}{len(pages):>5}{elements:>10.0f}{kb:>6.1f}{index:>10.2f}{xpath:>10.2f}{index / xpath:>7.2f}"
+            )
+    finally:
+        loaders.Page.select = indexed
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
