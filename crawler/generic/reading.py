@@ -18,7 +18,7 @@ no date, these read the page the way a person does:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -64,13 +64,16 @@ def _hint_words(el: Any) -> set[str]:
     return words
 
 
-# Hints of several words (`y-kien`, `tin-khac`) also match inside a longer class (`bang-y-kien`).
-_LONG_NEGATIVE = tuple(h for h in v.NEGATIVE_HINTS if "-" in h)
+# Hints of several words (`y-kien`, `tin-khac`) also match inside a longer class (`bang-y-kien`): one
+# pattern of them all, searched in the words joined by spaces (no hint holds a space).
+_LONG_NEGATIVE_RE = re.compile("|".join(re.escape(h) for h in v.NEGATIVE_HINTS if "-" in h) or r"(?!)")
 
 
 def _negative(el: Any) -> bool:
+    if el.get("class") is None and el.get("id") is None:
+        return False  # most elements: nothing to read
     words = _hint_words(el)
-    return bool(_NEGATIVE & words) or any(h in word for word in words for h in _LONG_NEGATIVE)
+    return bool(_NEGATIVE & words) or _LONG_NEGATIVE_RE.search(" ".join(words)) is not None
 
 
 def _hinted(el: Any, hints: tuple[str, ...]) -> bool:
@@ -94,7 +97,6 @@ class GenericReading:
     root: Any
     site: Site
     url: str
-    _excluded: set[Any] = field(default_factory=set)
 
     # -- what is not the article -------------------------------------------------------------------
 
@@ -110,6 +112,20 @@ class GenericReading:
         return aid is not None and aid != self.own_id and urlsplit(target).scheme in ("http", "https")
 
     @cached_property
+    def other_article_links(self) -> set[Any]:
+        """The page's links to another article of the site, each address resolved once: a page of
+        related stories repeats them, and the teaser test below asks about them again and again."""
+        answers: dict[str | None, bool] = {}
+        links = set()
+        for a in self.root.iter("a"):
+            href = a.get("href")
+            if href not in answers:
+                answers[href] = self._is_other_article(href)
+            if answers[href]:
+                links.add(a)
+        return links
+
+    @cached_property
     def excluded(self) -> set[Any]:
         """Roots of the subtrees that are furniture."""
         out: set[Any] = set()
@@ -119,17 +135,17 @@ class GenericReading:
                 continue
             if tag in SKIPPED_TAGS or _negative(el):
                 out.add(el)
-        # Teasers: the largest block built around one link to another article of the site.
+        # Teasers: the largest block built around one link to another article of the site. A block
+        # with a second such link is a list of teasers: the walk up stops at it, without reading it.
+        others = self.other_article_links
         for a in self.root.iter("a"):
-            if not self._is_other_article(a.get("href")):
+            if a not in others:
                 continue
             unit, link_len = a, max(1, len(element_text(a)))
             for ancestor in a.iterancestors():
-                if _tag(ancestor) in ("body", "html", "main"):
+                if _tag(ancestor) in ("body", "html", "main") or _holds_two(ancestor, others):
                     break
-                links = [x for x in ancestor.iter("a") if self._is_other_article(x.get("href"))]
-                text_len = len(element_text(ancestor))
-                if len(links) != 1 or link_len / max(1, text_len) < 0.15:
+                if link_len / max(1, len(element_text(ancestor))) < 0.15:
                     break
                 unit = ancestor
             out.add(unit)
@@ -151,8 +167,18 @@ class GenericReading:
                 out.update(el.itersiblings())
         return out
 
+    @cached_property
+    def _inside_excluded(self) -> set[Any]:
+        """Every element of a furniture subtree: one pass in document order (a parent before its
+        children), not a walk up the ancestors of each element asked about."""
+        excluded, inside = self.excluded, set()
+        for el in self.root.iter():
+            if el in excluded or el.getparent() in inside:
+                inside.add(el)
+        return inside
+
     def is_excluded(self, el: Any) -> bool:
-        return el in self.excluded or any(a in self.excluded for a in el.iterancestors())
+        return el in self._inside_excluded
 
     # -- the body ---------------------------------------------------------------------------------
 
@@ -310,9 +336,13 @@ class GenericReading:
         # section links) left out.
         sections = {self.site.section_path.format(section=slug): name for slug, name in self.site.sections.items()}
 
-        def section_of(a: Any) -> str | None:
-            path = urlsplit(urljoin(self.url or "http://localhost/", a.get("href") or "")).path
-            return sections.get(path)
+        paths: dict[str, str | None] = {}
+
+        def section_of(a: Any) -> str | None:  # asked again for each link of a menu: once an address
+            href = a.get("href") or ""
+            if href not in paths:
+                paths[href] = sections.get(urlsplit(urljoin(self.url or "http://localhost/", href)).path)
+            return paths[href]
 
         order = {el: i for i, el in enumerate(self.root.iter())}
         title_at = order.get(self.title_element, 0) if self.title_element is not None else 0
@@ -349,6 +379,17 @@ class GenericReading:
             if len(text) >= 60 and not parse_vn_datetime(text[:40]):
                 return text
         return None
+
+
+def _holds_two(el: Any, links: set[Any]) -> bool:
+    """Whether `el` holds two or more of `links` (it stops at the second)."""
+    seen = 0
+    for a in el.iter("a"):
+        if a in links:
+            seen += 1
+            if seen == 2:
+                return True
+    return False
 
 
 def _paragraphs_of(el: Any) -> list[str]:
