@@ -72,8 +72,12 @@ def _xpath(css: str) -> etree.XPath:
 # element's class attribute for each selector, at about a microsecond an element in libxml2, and a
 # page is asked a dozen selectors; a real page holds a thousand elements or more. Anything else, and
 # a class found on more than one element, goes through XPath.
-_CLASS_FIRST_RE = re.compile(r"^\.(?P<cls>-?[_a-zA-Z][\w-]*)(?:\s+(?P<rest>[^,\s>+~][^,]*))?$")
-_CLASS_LIST_RE = re.compile(r"^\.-?[_a-zA-Z][\w-]*(?:\s*,\s*\.-?[_a-zA-Z][\w-]*)+$")
+# CSS's own whitespace (not Python's `\s`, which also takes the no-break space, a character of a
+# class name to CSS). What follows the class must start with a tag name: parsel reads `.x ::attr(a)`
+# and `.x *::attr(a)` as the attribute of .x too, which the rest compiled on its own would not.
+_WS = " \t\r\n\f"
+_CLASS_FIRST_RE = re.compile(rf"^\.(?P<cls>-?[_a-zA-Z][\w-]*)(?:[{_WS}]+(?P<rest>[a-zA-Z][^,]*))?$")
+_CLASS_LIST_RE = re.compile(rf"^\.-?[_a-zA-Z][\w-]*(?:[{_WS}]*,[{_WS}]*\.-?[_a-zA-Z][\w-]*)+$")
 _CLASS_SPLIT_RE = re.compile(r"[^ \t\r\n]+")  # XPath's normalize-space splits on these four only
 _TRANSLATOR = HTMLTranslator()
 _WITH_CLASS = etree.XPath("descendant-or-self::*[@class]")
@@ -82,8 +86,10 @@ _WITH_CLASS = etree.XPath("descendant-or-self::*[@class]")
 @lru_cache(maxsize=256)
 def _plan(css: str) -> tuple[str, Any]:
     """How to select `css`: ("class", (class, XPath of the rest from it, or None)), ("classes",
-    (class, ...)), or ("xpath", None): the whole selector's XPath."""
-    first = _CLASS_FIRST_RE.match(css.strip())
+    (class, ...)), or ("xpath", None): the whole selector's XPath. A selector the whole translation
+    refuses raises here, as it always did, whatever its rest alone would give."""
+    _xpath(css)
+    first = _CLASS_FIRST_RE.match(css.strip(_WS))
     if first and first["rest"]:
         try:
             rest = etree.XPath(_TRANSLATOR.css_to_xpath(first["rest"], prefix="descendant::"))
@@ -92,14 +98,15 @@ def _plan(css: str) -> tuple[str, Any]:
         return "class", (first["cls"], rest)
     if first:
         return "class", (first["cls"], None)
-    if _CLASS_LIST_RE.match(css.strip()):
-        return "classes", tuple(dict.fromkeys(part.strip()[1:] for part in css.split(",")))
+    if _CLASS_LIST_RE.match(css.strip(_WS)):
+        return "classes", tuple(dict.fromkeys(part.strip(_WS)[1:] for part in css.split(",")))
     return "xpath", None
 
 
 class Page:
     """An article page's element tree, selected with compiled XPaths (parsel's convenience costs
-    a Selector object per match, which on the crawl's per-page path adds up), and its site."""
+    a Selector object per match, which on the crawl's per-page path adds up), and its site. The
+    tree is read, never changed: the class index is made at the first select."""
 
     def __init__(self, root: Any, site: Site, url: str = "") -> None:
         self.root = root

@@ -102,6 +102,17 @@ def test_the_generic_reading_of_a_page_of_teasers_costs_in_proportion_to_its_lin
     assert all(reading.is_excluded(t) for t in reading.root.iter("a") if "tin-lien-quan" in t.get("href"))
 
 
+def test_a_reading_of_part_of_a_page_knows_the_furniture_around_that_part():
+    """A teaser's block may hold the part being read: its links and its exclusion come from the whole page."""
+    page = lxml.html.fromstring(
+        '<html><body><div class="t"><a href="/khac-654321.htm"></a><div id="sub"><a href="/khac-111111.htm">Tin</a>'
+        "</div></div><p>Đoạn văn của bài.</p></body></html>"
+    )
+    sub = page.get_element_by_id("sub")
+    reading = GenericReading(sub, SITE, ARTICLE)
+    assert reading.is_excluded(sub[0]) and sub in reading.excluded
+
+
 @pytest.mark.parametrize(
     ("found", "wanted", "f1"),
     [("a b c", "a b c", 1.0), ("a b", "a b c d", 2 / 3), ("", "a", 0.0), ("", "", 1.0), ("x y", "a b", 0.0)],

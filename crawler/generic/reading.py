@@ -101,6 +101,11 @@ class GenericReading:
     # -- what is not the article -------------------------------------------------------------------
 
     @cached_property
+    def document(self) -> Any:
+        """The whole page's root (`root` may be a part of it)."""
+        return self.root.getroottree().getroot()
+
+    @cached_property
     def own_id(self) -> str | None:
         return self.site.article_id(self.url)
 
@@ -117,7 +122,7 @@ class GenericReading:
         related stories repeats them, and the teaser test below asks about them again and again."""
         answers: dict[str | None, bool] = {}
         links = set()
-        for a in self.root.iter("a"):
+        for a in self.document.iter("a"):  # a teaser's walk up may leave a reading of part of a page
             href = a.get("href")
             if href not in answers:
                 answers[href] = self._is_other_article(href)
@@ -172,7 +177,7 @@ class GenericReading:
         """Every element of a furniture subtree: one pass in document order (a parent before its
         children), not a walk up the ancestors of each element asked about."""
         excluded, inside = self.excluded, set()
-        for el in self.root.iter():
+        for el in self.document.iter():  # furniture may hold the part of the page being read
             if el in excluded or el.getparent() in inside:
                 inside.add(el)
         return inside
