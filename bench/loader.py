@@ -1,13 +1,19 @@
-"""Time the loader on pages of three sizes, with `Page.select`'s class index and with XPath alone:
+"""Time the loader on pages of several sizes, with `Page.select`'s class index and with XPath alone:
 
     .venv/bin/python -m bench.loader            # medians of 5 rounds, the two ways in turns
 
-The pages: the benchmark's generated article pages (bench/sitegen.py), the sample site's article
-pages (demo/site/), and one sample page with 250 teasers of related stories added before `</body>`
-(about 1,600 elements and 60 KB, the size of a real news page with its menus and teasers: the
-reconstructed pages are smaller than the live ones), and that page with its layout's classes
-renamed, as a redesign would, so that the generic stages read it. XPath alone is how `Page.select` worked before
-the class index: a test of every element's class attribute for each selector.
+The pages: the benchmark's generated article pages (bench/sitegen.py); the sample site's article
+pages (demo/site/); one sample page with 250 related-story teasers added before `</body>` (about
+1,600 elements and 60 KB, the size of a live news page with its menus and teasers: the reconstructed
+pages are smaller than the live ones); that page with its layout's classes renamed, as a redesign
+would, so that the generic stages read it; and the renamed page with 250 teasers of one link each,
+the case that made the generic stages quadratic before commit 997f53b. XPath alone is how
+`Page.select` worked before the class index: a test of every element's class attribute per selector.
+To time an older commit's loader with these pages (eef4f21: the class index, the quadratic generic
+stages), run this file in an export of it:
+
+    rm -rf /tmp/old && mkdir /tmp/old && git archive eef4f21 | tar -x -C /tmp/old
+    cp bench/loader.py /tmp/old/bench/ && cd /tmp/old && PYTHONPATH=. /work/main/.venv/bin/python -m bench.loader
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ TEASER = (
     '<h3 class="story__title"><a href="/tin-{i}.htm">Tin liên quan {i}</a></h3>'
     '<p class="story__sapo">Tóm tắt của tin liên quan số {i}.</p></div>'
 )
+ONE_LINK_TEASER = '<div class="tin"><a href="/tin-lien-quan-{id}.htm">Tin liên quan {i}</a><p>Tóm tắt {i}.</p></div>'
 
 
 def xpath_only(page: loaders.Page, css: str) -> list:
@@ -46,25 +53,26 @@ def xpath_only(page: loaders.Page, css: str) -> list:
 
 def page_sets(work: Path, teasers: int, articles: int = 300) -> dict[str, list[tuple[str, bytes]]]:
     generate(work / "site", articles)
-    articles = sorted(p for p in SAMPLE_SITE.glob("*.htm") if SITE.article_id(f"https://baothanhhoa.vn/{p.name}"))
-    big = (
-        articles[0]
-        .read_bytes()
-        .replace(
-            b"</body>",
-            ('<div class="related">' + "".join(TEASER.format(i=i) for i in range(teasers)) + "</div></body>").encode(),
-        )
-    )
+    samples = sorted(p for p in SAMPLE_SITE.glob("*.htm") if SITE.article_id(f"https://baothanhhoa.vn/{p.name}"))
+    sample = samples[0].read_bytes()
+
+    def with_teasers(teaser: str) -> bytes:
+        added = "".join(teaser.format(i=i, id=700000 + i) for i in range(teasers))
+        return sample.replace(b"</body>", f'<div class="related">{added}</div></body>'.encode())
+
+    def redesigned(page: bytes) -> bytes:  # the layout's classes renamed: no layout of the site matches
+        return page.replace(b"article__", b"post__")
+
     return {
         "generated pages (bench)": [
             (p.name, p.read_bytes())
             for p in sorted((work / "site").glob("*.htm"))
             if SITE.article_id(f"https://x/{p.name}")
         ],
-        "sample site pages": [(p.name, p.read_bytes()) for p in articles],
-        f"sample page + {teasers} teasers": [(articles[0].name, big)],
-        # The same page after a redesign the site module does not know: the generic stages read it.
-        "  the same, layout unknown": [(articles[0].name, big.replace(b"article__", b"post__"))],
+        "sample site pages": [(p.name, p.read_bytes()) for p in samples],
+        f"sample page + {teasers} teasers": [(samples[0].name, with_teasers(TEASER))],
+        "  the same, layout unknown": [(samples[0].name, redesigned(with_teasers(TEASER)))],
+        f"  {teasers} one-link teasers, unknown": [(samples[0].name, redesigned(with_teasers(ONE_LINK_TEASER)))],
     }
 
 
@@ -92,9 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'pages':34}{'n':>5}{'elements':>10}{'KB':>6}{'index ms':>10}{'XPath ms':>10}{'ratio':>7}")
     try:
         for label, pages in sets.items():
-            repeat = max(1, 300 // len(pages))
-            ms_per_page(pages, indexed, 1)  # warm the caches of both
-            ms_per_page(pages, xpath_only, 1)
+            warm = max(ms_per_page(pages, indexed, 1), ms_per_page(pages, xpath_only, 1))  # caches of both
+            repeat = max(1, min(300 // len(pages), int(500 / (warm * len(pages)))))  # about half a second a way
             runs: dict[str, list[float]] = {"index": [], "xpath": []}
             for _ in range(args.rounds):
                 runs["index"].append(ms_per_page(pages, indexed, repeat))

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from cssselect import SelectorError
@@ -68,13 +69,14 @@ def _xpath(css: str) -> etree.XPath:
 
 # A selector whose first step is one class, followed by a descendant or nothing (`.body`,
 # `.breadcrumb li:last-child a`, `.photo img::attr(src)`), and a list of classes (`.title, .body`)
-# are found through the page's class index (`Page.classes`): XPath tests every
-# element's class attribute for each selector, at about a microsecond an element in libxml2, and a
-# page is asked a dozen selectors; a real page holds a thousand elements or more. Anything else, and
-# a class found on more than one element, goes through XPath.
-# CSS's own whitespace (not Python's `\s`, which also takes the no-break space, a character of a
-# class name to CSS). What follows the class must start with a tag name: parsel reads `.x ::attr(a)`
-# and `.x *::attr(a)` as the attribute of .x too, which the rest compiled on its own would not.
+# are answered from the page's class index (`Page.classes`): XPath tests every element's class
+# attribute for each selector (about a microsecond an element in libxml2), a page is asked a dozen
+# selectors, and a live page holds a thousand elements or more. Anything else, and a class found on
+# more than one element, goes through XPath.
+#
+# Whitespace is CSS's own (Python's `\s` also takes the no-break space, part of a class name to
+# CSS). What follows the class must start with a tag name: parsel reads `.x ::attr(a)` and
+# `.x *::attr(a)` as the attribute of .x too, which the rest compiled on its own would not.
 _WS = " \t\r\n\f"
 _CLASS_FIRST_RE = re.compile(rf"^\.(?P<cls>-?[_a-zA-Z][\w-]*)(?:[{_WS}]+(?P<rest>[a-zA-Z][^,]*))?$")
 _CLASS_LIST_RE = re.compile(rf"^\.-?[_a-zA-Z][\w-]*(?:[{_WS}]*,[{_WS}]*\.-?[_a-zA-Z][\w-]*)+$")
@@ -147,15 +149,11 @@ class Page:
                     return [el for _, el in found] if rest is None else [r for _, el in found for r in rest(el)]
             elif how == "classes":
                 index = self.classes()
-                hits = sorted((hit for name in plan for hit in index.get(name, ())), key=_position)
+                hits = sorted((hit for name in plan for hit in index.get(name, ())), key=itemgetter(0))
                 return [el for i, (position, el) in enumerate(hits) if not i or hits[i - 1][0] != position]
             return _xpath(css)(self.root)
         except etree.XPathError:
             return []
-
-
-def _position(hit: tuple[int, Any]) -> int:
-    return hit[0]
 
 
 # Where each metadata value comes from, in order of trust: (key, source) pairs.

@@ -117,4 +117,5 @@ def test_the_loader_benchmark_compares_the_class_index_with_xpath_and_puts_it_ba
     assert Page.select is select  # the crawler is left as it was
     rows = capsys.readouterr().out.splitlines()
     assert "index ms" in rows[0] and "XPath ms" in rows[0]
-    assert len(rows) == 5 and rows[3].startswith("sample page + 20 teasers") and "layout unknown" in rows[4]
+    assert len(rows) == 6 and rows[3].startswith("sample page + 20 teasers") and "layout unknown" in rows[4]
+    assert "20 one-link teasers, unknown" in rows[5]
