@@ -21,8 +21,25 @@ def alternation(phrases: Iterable[str]) -> str:
     return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
 
 
+def word_start(phrases: Iterable[str], not_after: Iterable[str] = ()) -> str:
+    r"""`alternation(phrases)` that only matches at the start of a word (`(?<!\w)` before it) and not
+    right after any of `not_after` (`(?<!đạt )`), written so that the regex engine can skip ahead.
+
+    Python's re scans fast only to a character that may start a match, and it knows those only when
+    every branch starts with a plain character: a lookbehind in front hides them, and the engine
+    then tries the whole pattern at every position of a sentence. So each lookbehind moves behind
+    its phrase's first character c: `(?<!\wc)` there holds exactly when `(?<!\w)` held before c.
+    Use it in place of `(?<!\w)(?:` + alternation + `)` at the very start of a pattern."""
+    behind = [r"\w", *(re.escape(w) for w in not_after)]
+    branches = []
+    for phrase in sorted(set(phrases), key=len, reverse=True):
+        first = re.escape(phrase[0])
+        branches.append(first + "".join(f"(?<!{b}{first})" for b in behind) + re.escape(phrase[1:]))
+    return "|".join(branches)
+
+
 def phrase_re(phrases: Iterable[str]) -> re.Pattern:
-    return re.compile(r"(?<!\w)(?:" + alternation(phrases) + r")(?!\w)")
+    return re.compile(r"(?:" + word_start(phrases) + r")(?!\w)")
 
 
 # A counted noun right after a number: `15 chi bộ`, `398 đảng viên`, `40 lượt đảng viên`.
@@ -60,12 +77,15 @@ RATING_AFTER_RE = re.compile(r"\s*" + _LEAD_INS + _QUOTE + r"(?P<label>" + RATIN
                              + r"(?P<more>\s*trở lên)?")  # fmt: skip
 RATED_UNIT_RE = re.compile(r"\s+(?:" + alternation(v.RATED_UNIT_NOUNS) + r")(?=" + RATING_AFTER_RE.pattern + ")")
 # A rating anywhere (label-first: `hoàn thành tốt nhiệm vụ chiếm 10,22%`).
-RATING_RE = re.compile(r"(?<!\w)(?P<label>" + RATING_ALT + r")(?!\w)" + r"[\"']?(?P<more>\s*trở lên)?")
-EXEMPLARY_RE = re.compile(r"(?<!\w)(?:" + alternation(v.EXEMPLARY) + r")(?!\w)")
+RATING_RE = re.compile(
+    r"(?P<label>" + word_start(label for label, _ in v.RATINGS) + r")(?!\w)" + r"[\"']?(?P<more>\s*trở lên)?"
+)
+EXEMPLARY_RE = phrase_re(v.EXEMPLARY)
 # A verb after one of these is a noun phrase: `tập huấn nghiệp vụ kiểm tra cho 168 cán bộ`.
-_NOT_A_VERB_AFTER = "".join(rf"(?<!{word} )" for word in v.VERB_AS_NOUN_AFTER)
 VERB_RE = re.compile(
-    r"(?<!\w)" + _NOT_A_VERB_AFTER + r"(?P<verb>" + alternation(verb for verb, _ in v.VERBS) + r")(?!\w)"
+    r"(?P<verb>"
+    + word_start((verb for verb, _ in v.VERBS), not_after=(f"{word} " for word in v.VERB_AS_NOUN_AFTER))
+    + r")(?!\w)"
 )
 VERB_KEY = {verb: key for verb, key in v.VERBS}
 AFTER_VERB_RE = re.compile(r"\s*(?:đã\s+|đều\s+|cũng\s+)?(?P<verb>" + alternation(p for p, _ in v.AFTER_VERBS)
@@ -79,30 +99,33 @@ def after_verb_key(phrase: str) -> str:
 
 
 FORM_RE = phrase_re(v.DISCIPLINE_FORMS)
-TOTAL_CUE_RE = re.compile(r"(?<!đối )(?<!\w)(?:" + alternation(v.TOTAL_CUES) + r"|:)\s*$")
+TOTAL_CUE_RE = re.compile(r"(?:" + word_start([*v.TOTAL_CUES, ":"], not_after=("đối ",)) + r")\s*$")
 RAISE_TOTAL_RE = phrase_re(v.RAISE_TOTAL)
 SHARE_CUE_RE = re.compile(r"(?:^|[\s,(])(?:" + alternation(v.SHARE_CUES) + r")\s*$")
-BREAKDOWN_RE = re.compile(r"(?<!\w)(?:" + alternation(v.BREAKDOWN_CUES) + r")(?!\w)")
+BREAKDOWN_RE = phrase_re(v.BREAKDOWN_CUES)
 CELL_KIND_RE = re.compile(r"\s+(?P<kind>(?:" + alternation(v.CELL_KINDS) + r")(?:[^\S\n]+[^\s,;:.()\d]+)*?"
                           r"(?:,\s*(?:" + alternation(v.CELL_KINDS) + r"|xã|thị trấn|phường|trường học|tổ dân phố)(?!\w))*)"
                           r"(?=\s*(?:[,;:.()]|và\s|với\s|đạt\s|được\s|hoàn thành|không\s|trong đó|có\s|$|\d))")  # fmt: skip
 # A goal word right after a percent is a plan the figure is measured against (`đạt 88% kế hoạch`), no goal.
 TARGET_RE = re.compile(
-    r"(?<!\w)(?<!đạt )(?<!vượt )(?<!thành )(?<!bằng )(?<!% )(?<!%)(?:" + alternation(v.TARGET_CUES) + r")(?!\w)"
+    r"(?:" + word_start(v.TARGET_CUES, not_after=("đạt ", "vượt ", "thành ", "bằng ", "% ", "%")) + r")(?!\w)"
 )
-QUALIFIER_RE = re.compile(r"(?<!\w)(?P<q>" + alternation(q for q, _ in v.QUALIFIERS) + r")\s*$")
+QUALIFIER_RE = re.compile(r"(?P<q>" + word_start(q for q, _ in v.QUALIFIERS) + r")\s*$")
 QUALIFIER_KEY = dict(v.QUALIFIERS)
 PLAN_AFTER_RE = re.compile(r"\s*(?:so với\s+)?(?:" + alternation(v.PLAN_AFTER) + r")(?!\w)")
-NOT_BEFORE_RE = re.compile(r"(?<!\w)(?:" + alternation(v.NOT_A_FIGURE_BEFORE) + r")(?!\w)")
+NOT_BEFORE_RE = phrase_re(v.NOT_A_FIGURE_BEFORE)
 NOT_AFTER_RE = re.compile(r"\s*,?\s*(?:" + alternation(v.NOT_A_FIGURE_AFTER) + r")(?!\w)(?! bị)")
 OR_MORE_RE = re.compile(r"\s*trở lên(?!\w)")
-FROM_RE = re.compile(r"(?<!\w)từ\s*(?:hơn\s*|trên\s*)?$")
+FROM_RE = re.compile(r"(?:" + word_start(["từ"]) + r")\s*(?:hơn\s*|trên\s*)?$")
 ZERO_RE = re.compile(
-    r"(?<!\w)(?:không có|không|chưa có|chưa phát hiện|không phát hiện)\s+(?:(?P<org>tổ chức cơ sở đảng|tccsđ|tccs đảng"
+    r"(?:" + word_start(["không có", "không", "chưa có", "chưa phát hiện", "không phát hiện"]) + r")\s+"
+    r"(?:(?P<org>tổ chức cơ sở đảng|tccsđ|tccs đảng"
     r"|tổ chức đảng|đảng bộ,\s*chi bộ cơ sở|đảng bộ cơ sở|chi,\s*đảng bộ|cơ sở đảng)|(?P<cell>chi bộ)"
     r"|(?P<member>đảng viên|đv))\s+(?:nào\s+)?(?:bị\s+)?(?:xếp loại\s+|được xếp loại\s+)?(?:[\"']\s*)?"
     r"(?:(?P<weak>yếu,?\s*kém)|(?P<notdone>không hoàn thành nhiệm vụ)|(?P<disciplined>bị kỷ luật|bị xử lý kỷ luật"
     r"|vi phạm phải xử lý kỷ luật|bị thi hành kỷ luật)|(?P<violation>vi phạm|có vi phạm))(?!\w)"
 )
 # A difference, said right before its number: `tăng 3 đảng viên`, `giảm 2 so với năm 2021` (`tăng từ` is no difference).
-DELTA_RE = re.compile(r"(?<!\w)(?:tăng|giảm|nhiều hơn|ít hơn|tăng thêm|giảm đi|tăng hơn)\s+$")
+DELTA_RE = re.compile(
+    r"(?:" + word_start(["tăng", "giảm", "nhiều hơn", "ít hơn", "tăng thêm", "giảm đi", "tăng hơn"]) + r")\s+$"
+)

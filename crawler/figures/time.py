@@ -6,16 +6,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crawler.figures.lexicon import word_start
+
 _Y = r"(?:19|20)\d{2}"
 YEAR_RES = (
-    re.compile(rf"(?<!\w)năm\s+(?P<year>{_Y})(?!\s*[-–]\s*\d)(?!\d)"),
-    re.compile(rf"(?<![\w/.-])\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*(?P<year>{_Y})(?!\d)"),  # 30/6/2021, 15-8-2022
-    re.compile(rf"(?<!\w)tháng\s+\d{{1,2}}\s*(?:[-/.]|năm)\s*(?P<year>{_Y})(?!\d)"),  # tháng 9/2022, tháng 3 - 2017
-    re.compile(rf"(?<!\w)quý\s+(?:[ivx]+|\d)\s*[/-]\s*(?:năm\s+)?(?P<year>{_Y})(?!\d)"),  # quý I/2013
-    re.compile(rf"(?<!\w)quý\s+(?:[ivx]+|\d)\s+năm\s+(?P<year>{_Y})(?!\d)"),
+    re.compile(word_start(["năm"]) + rf"\s+(?P<year>{_Y})(?!\s*[-–]\s*\d)(?!\d)"),
+    re.compile(rf"\d(?<![\w/.-]\d)\d?\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*(?P<year>{_Y})(?!\d)"),  # 30/6/2021, 15-8-2022
+    re.compile(
+        word_start(["tháng"]) + rf"\s+\d{{1,2}}\s*(?:[-/.]|năm)\s*(?P<year>{_Y})(?!\d)"
+    ),  # tháng 9/2022, tháng 3 - 2017
+    re.compile(word_start(["quý"]) + rf"\s+(?:[ivx]+|\d)\s*[/-]\s*(?:năm\s+)?(?P<year>{_Y})(?!\d)"),  # quý I/2013
+    re.compile(word_start(["quý"]) + rf"\s+(?:[ivx]+|\d)\s+năm\s+(?P<year>{_Y})(?!\d)"),
 )
 PERIOD_RE = re.compile(
-    rf"(?<!\w)(?:nhiệm kỳ|giai đoạn|thời kỳ|từ năm|năm học|từ)\s*\(?\s*(?P<a>{_Y})"
+    "(?:" + word_start(["nhiệm kỳ", "giai đoạn", "thời kỳ", "từ năm", "năm học", "từ"]) + rf")\s*\(?\s*(?P<a>{_Y})"
     rf"\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>{_Y})(?!\d)"
 )
 # A year after these is what a figure is compared with, not when it is.
@@ -27,15 +31,17 @@ COMPARISON_RE = re.compile(
 NOT_A_TIME_RE = re.compile(r"(?:sinh năm|sinh ngày|\(sn|sn|thành lập năm)\s*$")
 # After these a year no longer carries: the statement is of every year, or of now.
 RESET_RE = re.compile(
-    r"(?<!\w)(?:hàng năm|hằng năm|những năm|các năm|mỗi năm|từng năm|hiện nay|hiện có|đến nay|tính đến nay"
-    r"|(?<!thực )(?<!xuất )(?<!phát )(?<!thể )hiện(?= (?:toàn|đảng|chi|huyện|tỉnh|xã|phường|thị|cả))"
-    r"|đến thời điểm này|nhiệm kỳ|giai đoạn)(?!\w)"
-)
+    "(?:"
+    + word_start(["hàng năm", "hằng năm", "những năm", "các năm", "mỗi năm", "từng năm", "hiện nay", "hiện có",
+                  "đến nay", "tính đến nay", "đến thời điểm này", "nhiệm kỳ", "giai đoạn"])
+    + "|" + word_start(["hiện"], not_after=("thực ", "xuất ", "phát ", "thể "))
+    + r"(?= (?:toàn|đảng|chi|huyện|tỉnh|xã|phường|thị|cả)))(?!\w)"
+)  # fmt: skip
 
 
 # An anniversary names the year it is held: `kỷ niệm 94 năm Ngày thành lập Đảng` → 1930 + 94.
 ANNIVERSARY_RE = re.compile(
-    r"(?<!\w)(?P<n>\d{1,3})\s+năm\s+(?:ngày\s+)?(?:(?P<party>thành lập đảng)"
+    r"(?P<n>\d(?<!\w\d)\d{0,2})\s+năm\s+(?:ngày\s+)?(?:(?P<party>thành lập đảng)"
     r"|(?P<ho>sinh (?:chủ tịch |bác )?hồ chí minh)"
     r"|(?P<nation>cách mạng tháng tám|quốc khánh))"
 )

@@ -1,0 +1,180 @@
+"""The reader's patterns are written for the regex engine's speed: a lookbehind moved behind each
+phrase's first character (`lexicon.word_start`), a digit or a class of characters first. Each must
+match exactly what its readable form matched: the same spans and groups, from any start position
+(a lookbehind sees the text before it), on real-looking sentences and on fuzzed ones."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from bench.sitegen import make_article
+from crawler.figures import lexicon as lx
+from crawler.figures import numbers, text, time
+from crawler.figures import vocabulary as v
+from crawler.figures.lexicon import alternation, word_start
+
+_Y = r"(?:19|20)\d{2}"
+_ALONE = "một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín"
+_TAIL = "mốt|một|hai|ba|bốn|tư|lăm|năm|sáu|bảy|bẩy|tám|chín"
+_ZERO_REST = lx.ZERO_RE.pattern.split(r")\s+", 1)[1]
+
+# name: (the pattern as the reader compiles it, its readable form)
+FAST_AND_READABLE = {
+    "RATING_RE": (lx.RATING_RE, r"(?<!\w)(?P<label>" + lx.RATING_ALT + r")(?!\w)[\"']?(?P<more>\s*trở lên)?"),
+    "EXEMPLARY_RE": (lx.EXEMPLARY_RE, r"(?<!\w)(?:" + alternation(v.EXEMPLARY) + r")(?!\w)"),
+    "VERB_RE": (
+        lx.VERB_RE,
+        r"(?<!\w)"
+        + "".join(rf"(?<!{word} )" for word in v.VERB_AS_NOUN_AFTER)
+        + r"(?P<verb>"
+        + alternation(verb for verb, _ in v.VERBS)
+        + r")(?!\w)",
+    ),
+    "FORM_RE": (lx.FORM_RE, r"(?<!\w)(?:" + alternation(v.DISCIPLINE_FORMS) + r")(?!\w)"),
+    "TOTAL_CUE_RE": (lx.TOTAL_CUE_RE, r"(?<!đối )(?<!\w)(?:" + alternation(v.TOTAL_CUES) + r"|:)\s*$"),
+    "RAISE_TOTAL_RE": (lx.RAISE_TOTAL_RE, r"(?<!\w)(?:" + alternation(v.RAISE_TOTAL) + r")(?!\w)"),
+    "BREAKDOWN_RE": (lx.BREAKDOWN_RE, r"(?<!\w)(?:" + alternation(v.BREAKDOWN_CUES) + r")(?!\w)"),
+    "TARGET_RE": (
+        lx.TARGET_RE,
+        r"(?<!\w)(?<!đạt )(?<!vượt )(?<!thành )(?<!bằng )(?<!% )(?<!%)(?:" + alternation(v.TARGET_CUES) + r")(?!\w)",
+    ),
+    "QUALIFIER_RE": (lx.QUALIFIER_RE, r"(?<!\w)(?P<q>" + alternation(q for q, _ in v.QUALIFIERS) + r")\s*$"),
+    "NOT_BEFORE_RE": (lx.NOT_BEFORE_RE, r"(?<!\w)(?:" + alternation(v.NOT_A_FIGURE_BEFORE) + r")(?!\w)"),
+    "FROM_RE": (lx.FROM_RE, r"(?<!\w)từ\s*(?:hơn\s*|trên\s*)?$"),
+    "DELTA_RE": (lx.DELTA_RE, r"(?<!\w)(?:tăng|giảm|nhiều hơn|ít hơn|tăng thêm|giảm đi|tăng hơn)\s+$"),
+    "ZERO_RE": (lx.ZERO_RE, r"(?<!\w)(?:không có|không|chưa có|chưa phát hiện|không phát hiện)\s+" + _ZERO_REST),
+    "NUMBER_WORD_RE": (
+        numbers.NUMBER_WORD_RE,
+        rf"(?=[mhbnstcl])(?<!\w)(?:(?:{_ALONE}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_ALONE})(?!\w)",
+    ),
+    "_CLAUSE_MARK_RE": (text._CLAUSE_MARK_RE, r"[;:()\[\]]|(?<=\s)-(?=\s)"),
+    "YEAR_RES[0]": (time.YEAR_RES[0], rf"(?<!\w)năm\s+(?P<year>{_Y})(?!\s*[-–]\s*\d)(?!\d)"),
+    "YEAR_RES[1]": (time.YEAR_RES[1], rf"(?<![\w/.-])\d{{1,2}}\s*[-/.]\s*\d{{1,2}}\s*[-/.]\s*(?P<year>{_Y})(?!\d)"),
+    "YEAR_RES[2]": (time.YEAR_RES[2], rf"(?<!\w)tháng\s+\d{{1,2}}\s*(?:[-/.]|năm)\s*(?P<year>{_Y})(?!\d)"),
+    "YEAR_RES[3]": (time.YEAR_RES[3], rf"(?<!\w)quý\s+(?:[ivx]+|\d)\s*[/-]\s*(?:năm\s+)?(?P<year>{_Y})(?!\d)"),
+    "YEAR_RES[4]": (time.YEAR_RES[4], rf"(?<!\w)quý\s+(?:[ivx]+|\d)\s+năm\s+(?P<year>{_Y})(?!\d)"),
+    "PERIOD_RE": (
+        time.PERIOD_RE,
+        rf"(?<!\w)(?:nhiệm kỳ|giai đoạn|thời kỳ|từ năm|năm học|từ)\s*\(?\s*(?P<a>{_Y})"
+        rf"\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>{_Y})(?!\d)",
+    ),
+    "RESET_RE": (
+        time.RESET_RE,
+        r"(?<!\w)(?:hàng năm|hằng năm|những năm|các năm|mỗi năm|từng năm|hiện nay|hiện có|đến nay|tính đến nay"
+        r"|(?<!thực )(?<!xuất )(?<!phát )(?<!thể )hiện(?= (?:toàn|đảng|chi|huyện|tỉnh|xã|phường|thị|cả))"
+        r"|đến thời điểm này|nhiệm kỳ|giai đoạn)(?!\w)",
+    ),
+    "ANNIVERSARY_RE": (
+        time.ANNIVERSARY_RE,
+        r"(?<!\w)(?P<n>\d{1,3})\s+năm\s+(?:ngày\s+)?(?:(?P<party>thành lập đảng)"
+        r"|(?P<ho>sinh (?:chủ tịch |bác )?hồ chí minh)|(?P<nation>cách mạng tháng tám|quốc khánh))",
+    ),
+}
+_MASKS = {  # index in numbers.MASK_RES: readable form
+    0: r"\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}",
+    1: r"\d+\s*[-/]\s*[a-zđ]+(?:\s*/\s*[a-zđ0-9-]+)?",
+    3: r"(?<!\w)(?:ngày|sáng|chiều|tối)\s+\d{1,2}\s*[-/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))",
+    4: r"(?<!\w)(?:đợt|dịp|nhân dịp|trước|sau|từ|đến)\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)",
+    5: rf"(?<!\w)(?:tháng|quý)\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?",
+    6: rf"(?<!\w)năm\s+{_Y}",
+    7: r"(?<!\w)(?:mỗi|hằng|hàng|từng|cả|nhiều|những|các|cuối|đầu|giữa|trong|qua)\s+năm(?!\w)",
+    8: r"\d+(?:\s*(?:,|và|-|đến)\s*\d+)*\s+năm\s+tuổi\s+đảng",
+    9: r"(?<!\w)huy hiệu\s+\d+(?:\s*(?:,|và|-|đến)\s*\d+)*(?:\s+năm)?",
+    10: r"\d+\s+(?:năm|tháng|ngày|tuần|quý|giờ|phút|tuổi|năm liền|năm liên tục)(?!\s+(?:tuổi\s+)?đảng)"
+    rf"(?!\s+{_Y})(?!\w)",
+    11: r"(?<!\w)(?:kỷ niệm|sau|hơn|gần|trong|qua|được)\s+\d+\s+năm",
+    13: r"(?<!\w)(?:độ tuổi|tuổi)\s+(?:từ\s+)?\d+(?:\s*(?:-|đến)\s*\d+)?",
+    14: r"(?<!\w)(?:khu phố|tổ dân phố|tổ|thôn|xóm|lớp|đội|phường|quận|khóm|ấp|khu|đợt|lần thứ|thứ"
+    r"|kỳ họp thứ|cụm|trạm|chi bộ|đường|km|quốc lộ|tỉnh lộ)\s+\d+(?!\s*(?:/|[.,]\d|%))",
+    15: r"\d{1,2}:\d{2}",
+}
+FAST_AND_READABLE |= {f"MASK_RES[{i}]": (numbers.MASK_RES[i][0], readable) for i, readable in _MASKS.items()}
+
+# Words the patterns hold, and what stands around them in a sentence: the fuzzer's alphabet.
+_WORDS = sorted(
+    {
+        phrase
+        for _, readable in FAST_AND_READABLE.values()
+        for words in re.findall(r"[^\W\d_]+(?: [^\W\d_]+)*", readable.replace(r"\ ", " "))
+        for phrase in [words, *words.split()]
+        if len(phrase) > 1 or phrase in "đ"
+    }
+)
+_TOKENS = (
+    "12", "5", "2020", "2015", "1930", "30/6/2021", "9/2022", "15-8-2022", "1.250", "95,5", "22-nq/tw", "7", "100",
+    "09:30", "i", "iv", "%", ":", ";", "(", ")", "[", "]", "-", "–", "/", ".", ",", "'", '"', "x", "đạt", "thực",
+    "đối", "vượt", "thành", "bằng", "phát", "thể", "xuất", "nghiệp vụ", "cán bộ", "hiện", "đảng viên", "chi bộ",
+    "2015 - 2020", "2015-2020", "(2020 - 2025)", "2020 đến năm 2025", "i/2013", "3 năm 2020", "ii năm 2021",
+    "30 năm tuổi đảng", "18 đến 30", "40 và 30", "19/5", "3.11", "trở lên", "hơn", "trên", "tháng 9/2022",
+    "tháng 3 - 2017", "quý i/2013", "quý ii năm 2021", "quý 3/năm 2020", "ngày 19/5", "sáng 3.11", "từ", "từ hơn",
+    "dịp 19/5", "trước 30.4",
+)  # fmt: skip
+_NUMBERS = [token for token in _TOKENS if token[0].isdigit() or token[:2] in ("i/", "ii", "(2")]
+
+
+def _fuzzed(rng: random.Random, count: int) -> list[str]:
+    separators = ["", " ", " ", " ", "  ", "\n"]
+    out = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 9)):
+            roll = rng.random()
+            if roll < 0.3:  # a word and a number: what most of the patterns are about
+                parts.append(rng.choice(_WORDS) + rng.choice([" ", " ", "  ", ""]) + rng.choice(_NUMBERS))
+            else:
+                parts.append(rng.choice(_WORDS) if roll < 0.75 else rng.choice(_TOKENS))
+        out.append("".join(rng.choice(separators) + part for part in parts) + rng.choice(separators))
+    return out
+
+
+def _sentences() -> list[str]:
+    rng = random.Random(3)
+    texts = []
+    for i in range(60):
+        article = make_article(i, rng)
+        texts += [text.match_form(p) for p in article.paragraphs]
+    return texts
+
+
+SUBJECTS = _sentences() + _fuzzed(random.Random(11), 4000)
+
+
+def _matches(pattern: re.Pattern, subject: str, pos: int) -> list[tuple]:
+    return [(m.span(), m.groupdict(), m.groups()) for m in pattern.finditer(subject, pos)]
+
+
+@pytest.mark.parametrize("name", sorted(FAST_AND_READABLE))
+def test_the_fast_pattern_matches_what_its_readable_form_matches(name):
+    fast, readable = FAST_AND_READABLE[name]
+    readable = re.compile(readable)
+    rng = random.Random(name)
+    checked = 0
+    for whole in SUBJECTS:
+        subject = whole[: rng.randint(len(whole) // 2, len(whole))]  # a cut: where `$` patterns end
+        for pos in {0, rng.randint(0, len(subject)), min(len(subject), 1)}:
+            got, want = _matches(fast, subject, pos), _matches(readable, subject, pos)
+            assert got == want, (name, subject, pos)
+            checked += bool(want)
+            assert _matches(fast, whole, pos) == _matches(readable, whole, pos), (name, whole, pos)
+        assert fast.sub("#", subject) == readable.sub("#", subject), (name, subject)
+    assert checked >= 10, f"{name}: too few subjects match it to tell ({checked})"
+
+
+@pytest.mark.parametrize(
+    ("phrases", "not_after", "subject", "expected"),
+    [
+        (["trong đó"], (), "trong đó", [(0, 8)]),
+        (["trong đó"], (), "xtrong đó, trong đó", [(11, 19)]),  # not inside a word
+        (["trong đó"], (), "1trong đó", []),  # a digit is a word character
+        (["kế hoạch"], ("đạt ",), "đạt kế hoạch; vượt kế hoạch", [(19, 27)]),
+        (["kế hoạch"], ("%",), "90%kế hoạch", []),
+        ([":"], ("đối ",), "đối :, có: x :", [(13, 14)]),
+        (["tăng", "tăng thêm"], (), "tăng thêm", [(0, 9)]),  # the longer phrase first, as alternation does
+    ],
+)
+def test_word_start(phrases, not_after, subject, expected):
+    pattern = re.compile("(?:" + word_start(phrases, not_after) + ")")
+    assert [m.span() for m in pattern.finditer(subject)] == expected
