@@ -12,7 +12,7 @@ import pytest
 
 from bench.sitegen import make_article
 from crawler.figures import lexicon as lx
-from crawler.figures import numbers, text, time
+from crawler.figures import numbers, organizations, reader, text, time
 from crawler.figures import vocabulary as v
 from crawler.figures.lexicon import alternation, word_start
 
@@ -91,6 +91,11 @@ _MASKS = {  # index in numbers.MASK_RES: readable form
     r"|kỳ họp thứ|cụm|trạm|chi bộ|đường|km|quốc lộ|tỉnh lộ)\s+\d+(?!\s*(?:/|[.,]\d|%))",
     15: r"\d{1,2}:\d{2}",
 }
+FAST_AND_READABLE |= {
+    "_OLD_TONE_RE": (text._OLD_TONE_RE, r"(?=[ou])(?<!q)(?:" + "|".join(text._OLD_TONES) + r")(?!\w)"),
+    "_TI_LE_RE": (text._TI_LE_RE, r"(?<!\w)tỉ(?= lệ(?!\w))"),
+    "_SENTENCE_END_RE": (text._SENTENCE_END_RE, r"[.!?…]+[\"”’)]*\s+"),
+}
 FAST_AND_READABLE |= {f"MASK_RES[{i}]": (numbers.MASK_RES[i][0], readable) for i, readable in _MASKS.items()}
 
 # Words the patterns hold, and what stands around them in a sentence: the fuzzer's alphabet.
@@ -110,7 +115,9 @@ _TOKENS = (
     "2015 - 2020", "2015-2020", "(2020 - 2025)", "2020 đến năm 2025", "i/2013", "3 năm 2020", "ii năm 2021",
     "30 năm tuổi đảng", "18 đến 30", "40 và 30", "19/5", "3.11", "trở lên", "hơn", "trên", "tháng 9/2022",
     "tháng 3 - 2017", "quý i/2013", "quý ii năm 2021", "quý 3/năm 2020", "ngày 19/5", "sáng 3.11", "từ", "từ hơn",
-    "dịp 19/5", "trước 30.4",
+    "dịp 19/5", "trước 30.4", "hoà", "quý", "thuỷ", "tỉ lệ", "khoẻ", "…", "!", "?", "”", "qua",
+    "cấp ủy các cấp", "ubkt các cấp", "ban thường vụ các huyện ủy", "cấp ủy", "ủy ban kiểm tra", "toàn tỉnh",
+    "toàn đảng bộ",
 )  # fmt: skip
 _NUMBERS = [token for token in _TOKENS if token[0].isdigit() or token[:2] in ("i/", "ii", "(2")]
 
@@ -178,3 +185,31 @@ def test_the_fast_pattern_matches_what_its_readable_form_matches(name):
 def test_word_start(phrases, not_after, subject, expected):
     pattern = re.compile("(?:" + word_start(phrases, not_after) + ")")
     assert [m.span() for m in pattern.finditer(subject)] == expected
+
+
+@pytest.mark.parametrize(
+    ("find", "regex"),
+    [(organizations.find_scopes, organizations.SCOPE_RE), (organizations.body_classes, organizations.CLASS_RE)],
+)
+def test_a_scan_from_where_a_pattern_can_start_finds_what_finditer_finds(find, regex):
+    checked = 0
+    for subject in SUBJECTS:
+        for start in {0, len(subject) // 3}:
+            want = [(m.start(), m.end()) for m in regex.finditer(subject, start, len(subject))]
+            assert [(found[0], found[1]) if isinstance(found, tuple) else (found.start, found.end)
+                    for found in find(subject, start, len(subject))] == want, subject  # fmt: skip
+            checked += bool(want)
+    assert checked >= 10
+
+
+def test_the_quick_test_of_a_sentence_answers_as_its_readable_form():
+    readable = re.compile(
+        r"\d|không có|không\s|chưa|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười)\s+(?:đảng viên|đv|chi bộ"
+        r"|tổ chức|tccsđ|đảng bộ|cơ sở|quần chúng|đồng chí|người)(?!\w)"
+    )
+    answers = set()
+    for subject in SUBJECTS:
+        fast = bool(reader._DIGIT_RE.search(subject) or reader._MAY_HOLD_FIGURE_RE.search(subject))
+        assert fast == bool(readable.search(subject)), subject
+        answers.add(fast)
+    assert answers == {True, False}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from crawler.figures import vocabulary as v
@@ -24,18 +24,45 @@ def alternation(phrases: Iterable[str]) -> str:
 def word_start(phrases: Iterable[str], not_after: Iterable[str] = ()) -> str:
     r"""`alternation(phrases)` that only matches at the start of a word (`(?<!\w)` before it) and not
     right after any of `not_after` (`(?<!đạt )`), written so that the regex engine can skip ahead.
+    Use it in place of `(?<!\w)(?:` + alternation + `)` at the very start of a pattern."""
+    return word_start_branches(((phrase, "") for phrase in sorted(set(phrases), key=len, reverse=True)), not_after)
+
+
+def word_start_branches(branches: Iterable[tuple[str, str]], not_after: Iterable[str] = ()) -> str:
+    r"""Branches `(phrase, pattern after it)`, tried in this order, each at the start of a word and not
+    right after any of `not_after`: `(?<!\w)(?:phrase1rest1|phrase2rest2|...)`, in a form the engine skips through.
 
     Python's re scans fast only to a character that may start a match, and it knows those only when
     every branch starts with a plain character: a lookbehind in front hides them, and the engine
-    then tries the whole pattern at every position of a sentence. So each lookbehind moves behind
-    its phrase's first character c: `(?<!\wc)` there holds exactly when `(?<!\w)` held before c.
-    Use it in place of `(?<!\w)(?:` + alternation + `)` at the very start of a pattern."""
+    then tries the whole pattern at every position of a sentence. So the branches are grouped by
+    their first character c (branches of different first characters never match at one place; in a
+    group their order is kept), and each lookbehind moves behind it: `(?<!\wc)` there holds exactly
+    when `(?<!\w)` held before c."""
     behind = [r"\w", *(re.escape(w) for w in not_after)]
-    branches = []
-    for phrase in sorted(set(phrases), key=len, reverse=True):
-        first = re.escape(phrase[0])
-        branches.append(first + "".join(f"(?<!{b}{first})" for b in behind) + re.escape(phrase[1:]))
-    return "|".join(branches)
+    by_first: dict[str, list[str]] = {}
+    for phrase, rest in branches:
+        by_first.setdefault(phrase[0], []).append(re.escape(phrase[1:]) + rest)
+    out = []
+    for first, rests in by_first.items():  # one lookbehind a first character, then its branches
+        first = re.escape(first)
+        out.append(first + "".join(f"(?<!{b}{first})" for b in behind) + "(?:" + "|".join(rests) + ")")
+    return "|".join(out)
+
+
+def finditer_at(starts: re.Pattern, regex: re.Pattern, string: str, pos: int, endpos: int) -> Iterator[re.Match]:
+    """`regex.finditer(string, pos, endpos)`, trying `regex` only where `starts` matches.
+
+    For a pattern whose first characters are hidden from the engine inside groups and options (an
+    organization's name, a number): `starts` (written with `word_start` or a class first) is a fast
+    scan to the places where `regex` can begin, and it must find every one of them. `regex` must
+    not match the empty string."""
+    while (found := starts.search(string, pos, endpos)) is not None:
+        match = regex.match(string, found.start(), endpos)
+        if match is None:
+            pos = found.start() + 1
+            continue
+        yield match
+        pos = match.end()
 
 
 def phrase_re(phrases: Iterable[str]) -> re.Pattern:

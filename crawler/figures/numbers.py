@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.figures.lexicon import word_start
+from crawler.figures.lexicon import word_start, word_start_branches
 
 UNITS = {
     "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
@@ -21,10 +21,10 @@ _TAIL = "mốt|một|hai|ba|bốn|tư|lăm|năm|sáu|bảy|bẩy|tám|chín"
 # spelled out one word each, in that order, so that the regex engine can skip to their first letters.
 NUMBER_WORD_RE = re.compile(
     "(?:"
-    + "|".join(
-        [word_start([w]) + rf" mươi(?: (?:{_TAIL}))?" for w in _ALONE.split("|")]
-        + [word_start(["mười"]) + rf"(?: (?:{_TAIL}))?"]
-        + [word_start([w]) for w in _ALONE.split("|")]
+    + word_start_branches(
+        [(word, rf" mươi(?: (?:{_TAIL}))?") for word in _ALONE.split("|")]
+        + [("mười", rf"(?: (?:{_TAIL}))?")]
+        + [(word, "") for word in _ALONE.split("|")]
     )
     + r")(?!\w)"
 )  # matched against lower-case text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.figures.lexicon import rx
+from crawler.figures.lexicon import finditer_at, rx, word_start
 from crawler.figures.vocabulary import BODIES, BODY_CLASSES, COMMITTEES, LEVELS, ORGANS, SCOPES
 
 
@@ -35,6 +35,12 @@ CLASS_RE = re.compile(
     r"|(?:ủy ban kiểm tra|ubkt|ban thường vụ|ban tổ chức)\s+các\s+"
     r"(?:huyện ủy|thị ủy|thành ủy|tỉnh ủy|đảng ủy|cấp ủy))(?!\w)"
 )
+# Where each can begin (`finditer_at`): every scope starts with `toàn`, every class with one of these.
+_SCOPE_STARTS_RE = re.compile(word_start(["toàn"]))
+_CLASS_STARTS_RE = re.compile(
+    "(?:" + word_start(["cấp ủy", "ủy ban kiểm tra", "ubkt", "ban thường vụ", "ban tổ chức"]) + ")"
+)
+assert all(_SCOPE_STARTS_RE.match(s) for s in SCOPES) and all(_CLASS_STARTS_RE.match(c) for c in BODY_CLASSES)
 # An organ that only issued a decision is not the organization (settled case 1).
 ISSUER_AFTER_RE = re.compile(r"\s*(?:[^.;:]{0,40}?)(?:ra |ban hành |vừa |đã )*quyết định(?! số)")
 _WORD_RE = re.compile(r"\S+")
@@ -173,7 +179,7 @@ def _after_party_word(m: str, pos: int) -> bool:
 def find_scopes(m: str, start: int, end: int) -> list[Org]:
     """Level phrases: `toàn tỉnh` as written, `toàn Đảng bộ tỉnh` → `Đảng bộ tỉnh`, `toàn Đảng bộ` → no name."""
     out = []
-    for sm in SCOPE_RE.finditer(m, start, end):
+    for sm in finditer_at(_SCOPE_STARTS_RE, SCOPE_RE, m, start, end):
         if sm["scope"]:
             level = sm["scope"].split(" ", 1)[1]
             out.append(Org(sm.start(), sm.end(), sm["scope"], level, kind="scope"))
@@ -184,4 +190,4 @@ def find_scopes(m: str, start: int, end: int) -> list[Org]:
 
 
 def body_classes(m: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(cm.start(), cm.end()) for cm in CLASS_RE.finditer(m, start, end)]
+    return [(cm.start(), cm.end()) for cm in finditer_at(_CLASS_STARTS_RE, CLASS_RE, m, start, end)]
