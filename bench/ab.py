@@ -52,14 +52,18 @@ def source_tree(revision: str, work: Path) -> Path:
     return tree
 
 
+def tree_env(tree: Path) -> dict[str, str]:
+    """The environment that runs `tree`: its own packages first, before the project installed in the
+    virtualenv."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
+
+
 def crawl(tree: Path, url: str, db: Path, listing_pages: int, workers: str, nginx: Nginx) -> tuple[dict, int]:
     for old in db.parent.glob(db.name + "*"):
         old.unlink()
     cmd = crawl_command(url, db, spider_args={"max_pages": str(listing_pages)},
                         settings={**SETTINGS, "WORKER_PROCESSES": workers})  # fmt: skip
-    # The tree's own packages come first, before the project installed in the virtualenv.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
-    run = run_measured(cmd, nginx, cwd=tree, env=env)
+    run = run_measured(cmd, nginx, cwd=tree, env=tree_env(tree))
     if run["exit_status"] != 0:
         raise SystemExit(f"bench.ab: the crawl of {tree} exited {run['exit_status']}:\n{run['stderr_tail']}")
     conn = sqlite3.connect(db)

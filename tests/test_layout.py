@@ -108,6 +108,27 @@ def test_the_a_b_benchmark_crawls_the_sources_of_each_revision(tmp_path):
     assert exc.value.code == 2
 
 
+def test_the_sameness_check_tells_a_reader_that_reads_one_word_differently(tmp_path, capsys):
+    """`bench.same` is what says a change made for speed kept every figure: it must see a change."""
+    import shutil
+
+    from bench.same import corpus, main
+
+    texts = corpus(3)
+    assert len(texts) > 200 and sum("Đảng bộ" in t["body"] for t in texts) >= 3  # gold sets, tests, articles
+    assert main([".", ".", "-n", "3"]) == 0
+    assert " read the same" in capsys.readouterr().out
+    changed = tmp_path / "changed"
+    shutil.copytree(PROJECT_ROOT / "crawler", changed / "crawler", ignore=shutil.ignore_patterns("__pycache__"))
+    vocabulary = changed / "crawler" / "figures" / "vocabulary.py"
+    source = vocabulary.read_text(encoding="utf-8")
+    assert source.count('"kết nạp"') >= 1
+    vocabulary.write_text(source.replace('"kết nạp"', '"kết nạp lại"'), encoding="utf-8")  # admissions go unread
+    assert main([".", str(changed), "-n", "3", "--show", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "members_new" in out and out.count("\ntext ") == 1
+
+
 def test_the_loader_benchmark_compares_the_class_index_with_xpath_and_puts_it_back(capsys):
     from bench.loader import main
     from crawler.loaders import Page
