@@ -158,3 +158,38 @@ def test_the_migrate_command_reports_and_upgrades(old_db):
     assert "already current" in run(str(old_db)).stdout
     missing = run(str(old_db.parent / "none.db"))
     assert missing.returncode == 3 and missing.stderr.count("\n") == 1 and "no such database" in missing.stderr
+
+
+def _segments(db) -> int:
+    """Rows of the search index's storage: each write to the index adds a segment."""
+    return db.execute("select count(*) from articles_fts_data").fetchone()[0]
+
+
+def _found(db, word: str) -> list[str]:
+    query = "select id from articles where rowid in (select rowid from articles_fts where articles_fts match ?)"
+    return [r["id"] for r in db.query(query, [word])]
+
+
+@pytest.mark.parametrize("made_by", ["new", "release 0.1"])
+def test_an_article_stored_again_unchanged_leaves_the_search_index_alone(made_by, tmp_path):
+    path = tmp_path / "a.db"
+    if made_by != "new":
+        shutil.copy(FIXTURE, path)
+        migrate(path)
+    db = open_database(path)
+    try:
+        article = {"id": "991", "url": "https://baothanhhoa.vn/a-991.htm", "title": "Chi bộ thôn Đông",
+                   "lead": "Sinh hoạt chi bộ", "body": "Chi bộ Zeta có 31 đảng viên kiểm điểm.",
+                   "published_at": "2024-05-02"}  # fmt: skip
+        storage.save_articles(db, [article], now="2026-12-01T00:00:00Z")
+        index = _segments(db)
+        storage.save_articles(db, [article], now="2026-12-02T00:00:00Z")  # a rerun: only its crawl time changes
+        assert _segments(db) == index
+        assert db["articles"].get("991")["last_crawled_at"] == "2026-12-02T00:00:00Z"
+        assert _found(db, "zeta") == ["991"]
+        storage.save_articles(db, [{**article, "body": "Chi bộ Omega có 32 đảng viên."}])
+        assert _segments(db) > index  # a changed text is taken out of the index and put back
+        assert _found(db, "zeta") == [] and _found(db, "omega") == ["991"]
+        db.execute("insert into articles_fts(articles_fts, rank) values ('integrity-check', 1)")  # raises if not
+    finally:
+        db.close()
