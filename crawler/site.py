@@ -79,8 +79,7 @@ class Site:
     feed_path: str  # with {section}; "" when the site has no feeds
     listing: Listing
     layouts: tuple[Layout, ...]  # tried in order: the newest first
-    # Page furniture that is never article text: elements, and short texts in any element.
-    furniture_selector: str
+    # Short texts of page furniture, never article text, in any element.
     furniture_text: tuple[str, ...]
     # What the site appends to a page's <title>, and the byline that opens every lead and teaser.
     title_suffixes: tuple[str, ...]

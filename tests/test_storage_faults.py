@@ -175,10 +175,8 @@ def test_kill_9_leaves_no_process_behind(site, tmp_path):
     base_url, state = site
     state.article_delay = 0.3
     process = start_crawl(base_url, tmp_path / "db", **ARGS)
-    children = wait_until(
-        lambda: (d := descendants(process.pid)) and len(d) >= 2 and d, what="the crawl's worker processes"
-    )
-    children = descendants(process.pid)
+    wait_until(lambda: len(descendants(process.pid)) >= 2, what="the crawl's worker processes")
+    children = descendants(process.pid)  # the forkserver and every worker started by now
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)
     wait_until(lambda: not any(alive(pid) for pid in children), timeout=20, what="the workers' exit")

@@ -84,10 +84,6 @@ SITE = Site(
     feed_path="/rss/{section}.xml",
     listing=LISTING,
     layouts=(CURRENT, LEGACY),
-    furniture_selector=(
-        "header, footer, nav, aside, form, script, style, noscript, .box, .comments, .breadcrumb,"
-        " .article__share, .author-box, .article__tags, .other-news, .sidebar, .pagination"
-    ),
     furniture_text=(
         "Tin liên quan",
         "Đọc nhiều",
