@@ -49,7 +49,6 @@ class RunLedger:
     storage_error: str | None = None
     storage_error_at: str | None = None  # "open" (nothing fetched) or "write" (during the run)
     pages_read: int = 0  # article pages the loader read
-    layouts: Counter[str] = field(default_factory=Counter)  # layout → pages
     fallbacks: Counter[str] = field(default_factory=Counter)  # field → pages where a fallback stage filled it
     health: str = "unchecked"  # ok, failed, unchecked
     health_reasons: str | None = None
@@ -81,8 +80,7 @@ class RunLedger:
         """An article page read by the loader: its layout, and each field a fallback stage filled
         (or none could: `missing`)."""
         self.pages_read += 1
-        self.layouts[layout] += 1
-        self.stats.inc_value(f"loader/layout/{layout}")
+        self.stats.inc_value(f"loader/layout/{layout}")  # pages of each layout: kept in stats and run_stats
         for name, stage in fallbacks:
             self.stats.inc_value(f"loader/fallback/{name}/{stage}")
         for name in {name for name, _ in fallbacks}:

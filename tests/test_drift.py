@@ -140,11 +140,12 @@ class _Stats:
     [(0, []), (2, []), (3, [("body", 3)]), (10, [("body", 10)])],
 )
 def test_drift_is_a_share_of_the_pages_read_over_the_setting(fallback_pages, drifted):
-    ledger = RunLedger(_Stats())
+    stats = _Stats()
+    ledger = RunLedger(stats)
     for i in range(10):
         ledger.record_page("current", [("body", "generic")] if i < fallback_pages else [("image_url", "metadata")])
     assert ledger.drift(["title", "body", "published_at"], 0.2) == drifted
-    assert ledger.layouts == {"current": 10}
+    assert stats.values["loader/layout/current"] == 10 and ledger.pages_read == 10
 
 
 @pytest.mark.parametrize(("expects_health", "status"), [(True, outcome.UNHEALTHY), (False, outcome.OK)])
