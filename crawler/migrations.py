@@ -247,7 +247,8 @@ def search_index_only_for_changed_text(db: Database) -> None:
     db.execute("drop trigger if exists articles_fts_update")
     db.execute(
         f"""create trigger articles_fts_update after update on articles
-        when old.title is not new.title or old.lead is not new.lead or old.body is not new.body begin
+        when old.title is not new.title or old.lead is not new.lead or old.body is not new.body
+            or old.rowid is not new.rowid begin
             insert into articles_fts(articles_fts, rowid, title, lead, body, folded)
             values ('delete', old.rowid, old.title, old.lead, old.body, {_fold("old.")});
             insert into articles_fts(rowid, title, lead, body, folded)

@@ -190,6 +190,8 @@ def test_an_article_stored_again_unchanged_leaves_the_search_index_alone(made_by
         storage.save_articles(db, [{**article, "body": "Chi bộ Omega có 32 đảng viên."}])
         assert _segments(db) > index  # a changed text is taken out of the index and put back
         assert _found(db, "zeta") == [] and _found(db, "omega") == ["991"]
+        db.execute("update articles set rowid = 100000 where id = '991'")  # the index follows the row
+        assert db.execute("select rowid from articles_fts where articles_fts match 'omega'").fetchall() == [(100000,)]
         db.execute("insert into articles_fts(articles_fts, rank) values ('integrity-check', 1)")  # raises if not
     finally:
         db.close()

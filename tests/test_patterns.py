@@ -14,7 +14,7 @@ from bench.sitegen import make_article
 from crawler.figures import lexicon as lx
 from crawler.figures import numbers, organizations, reader, text, time
 from crawler.figures import vocabulary as v
-from crawler.figures.lexicon import alternation, word_start
+from crawler.figures.lexicon import alternation, word_start, word_start_branches
 
 _Y = r"(?:19|20)\d{2}"
 _ALONE = "một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín"
@@ -213,3 +213,9 @@ def test_the_quick_test_of_a_sentence_answers_as_its_readable_form():
         assert fast == bool(readable.search(subject)), subject
         answers.add(fast)
     assert answers == {True, False}
+
+
+@pytest.mark.parametrize("branches", [[("", "")], [("một", r" (mươi)")]])
+def test_a_branch_that_regrouping_would_change_is_refused(branches):
+    with pytest.raises(ValueError, match="a branch needs a phrase and no capturing group"):
+        word_start_branches(branches)

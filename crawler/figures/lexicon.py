@@ -37,10 +37,13 @@ def word_start_branches(branches: Iterable[tuple[str, str]], not_after: Iterable
     then tries the whole pattern at every position of a sentence. So the branches are grouped by
     their first character c (branches of different first characters never match at one place; in a
     group their order is kept), and each lookbehind moves behind it: `(?<!\wc)` there holds exactly
-    when `(?<!\w)` held before c."""
+    when `(?<!\w)` held before c. Case-sensitive patterns only (the match form is lower case)."""
     behind = [r"\w", *(re.escape(w) for w in not_after)]
     by_first: dict[str, list[str]] = {}
     for phrase, rest in branches:
+        # Regrouping would renumber a capturing group, and an empty phrase has no first character.
+        if not phrase or re.compile(rest).groups:
+            raise ValueError(f"a branch needs a phrase and no capturing group after it: {phrase!r}, {rest!r}")
         by_first.setdefault(phrase[0], []).append(re.escape(phrase[1:]) + rest)
     out = []
     for first, rests in by_first.items():  # one lookbehind a first character, then its branches
