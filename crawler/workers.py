@@ -26,7 +26,6 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -120,24 +119,12 @@ class WorkerPool:
                 self.stats.inc_value("workers/pool_restarted")
 
     def _start(self) -> ProcessPoolExecutor:
+        os.environ[CRAWL_PID] = str(os.getpid())
+        os.environ[CRAWL_STARTED] = process_started() or ""
         context = multiprocessing.get_context("forkserver")
         # The forkserver imports this module first: its own watch makes it exit with the crawl.
         context.set_forkserver_preload(["crawler._forkserver_guard"])
-        executor = ProcessPoolExecutor(self.size, mp_context=context, initializer=_init_worker)
-        # The workers learn which process to watch from the forkserver's environment, set only while
-        # it starts: a program the crawl starts later (a browser) must not inherit it.
-        saved = {name: os.environ.get(name) for name in (CRAWL_PID, CRAWL_STARTED)}
-        os.environ[CRAWL_PID] = str(os.getpid())
-        os.environ[CRAWL_STARTED] = process_started() or ""
-        try:
-            forkserver.ensure_running()
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-        return executor
+        return ProcessPoolExecutor(self.size, mp_context=context, initializer=_init_worker)
 
     def close(self) -> None:
         executor, self._executor = self._executor, None

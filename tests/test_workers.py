@@ -11,7 +11,7 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.workers import CRAWL_PID, CRAWL_STARTED, WorkerPool
+from crawler.workers import WorkerPool
 
 
 def square(x: int) -> int:
@@ -65,20 +65,3 @@ def test_tasks_in_flight_when_a_worker_dies_are_tried_again(tmp_path):
         pool.close()
     assert results == ["read", 0, 1, 4, 9, 16, 25]
     assert pool.stats.get_value("workers/pool_restarted") == 1
-
-
-def crawl_named() -> tuple[str | None, str | None]:
-    return os.environ.get(CRAWL_PID), os.environ.get(CRAWL_STARTED)
-
-
-def test_the_workers_know_the_crawl_and_the_crawl_s_environment_is_left_as_it_was(monkeypatch):
-    """The workers watch the crawl through their environment; a browser the crawl starts must not."""
-    monkeypatch.delenv(CRAWL_PID, raising=False)
-    monkeypatch.delenv(CRAWL_STARTED, raising=False)
-    pool = WorkerPool(1, MemoryStatsCollector(get_crawler()))
-    try:
-        pid, _ = asyncio.run(pool.run(crawl_named))
-    finally:
-        pool.close()
-    assert pid == str(os.getpid())
-    assert CRAWL_PID not in os.environ and CRAWL_STARTED not in os.environ
