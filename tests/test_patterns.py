@@ -94,6 +94,10 @@ _MASKS = {  # index in numbers.MASK_RES: readable form
 FAST_AND_READABLE |= {
     "_OLD_TONE_RE": (text._OLD_TONE_RE, r"(?=[ou])(?<!q)(?:" + "|".join(text._OLD_TONES) + r")(?!\w)"),
     "_TI_LE_RE": (text._TI_LE_RE, r"(?<!\w)tỉ(?= lệ(?!\w))"),
+    "_TYPO_RE": (
+        text._TYPO_RE,
+        r"(?<!\w)(?:" + "|".join(re.escape(typo) for typo, _ in v.TYPOS) + r")(?!\w)",
+    ),
     "_SENTENCE_END_RE": (text._SENTENCE_END_RE, r"[.!?…]+[\"”’)]*\s+"),
 }
 FAST_AND_READABLE |= {f"MASK_RES[{i}]": (numbers.MASK_RES[i][0], readable) for i, readable in _MASKS.items()}
@@ -116,6 +120,7 @@ _TOKENS = (
     "30 năm tuổi đảng", "18 đến 30", "40 và 30", "19/5", "3.11", "trở lên", "hơn", "trên", "tháng 9/2022",
     "tháng 3 - 2017", "quý i/2013", "quý ii năm 2021", "quý 3/năm 2020", "ngày 19/5", "sáng 3.11", "từ", "từ hơn",
     "dịp 19/5", "trước 30.4", "hoà", "quý", "thuỷ", "tỉ lệ", "khoẻ", "…", "!", "?", "”", "qua",
+    "nhiệm vu", "hòan thành", "đang viên",
     "cấp ủy các cấp", "ubkt các cấp", "ban thường vụ các huyện ủy", "cấp ủy", "ủy ban kiểm tra", "toàn tỉnh",
     "toàn đảng bộ",
 )  # fmt: skip
@@ -209,7 +214,7 @@ def test_the_quick_test_of_a_sentence_answers_as_its_readable_form():
     )
     answers = set()
     for subject in SUBJECTS:
-        fast = bool(reader._DIGIT_RE.search(subject) or reader._MAY_HOLD_FIGURE_RE.search(subject))
+        fast = any(regex.search(subject) for regex in reader._MAY_HOLD_FIGURE_RES)
         assert fast == bool(readable.search(subject)), subject
         answers.add(fast)
     assert answers == {True, False}

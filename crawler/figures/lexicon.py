@@ -23,14 +23,17 @@ def alternation(phrases: Iterable[str]) -> str:
 
 def word_start(phrases: Iterable[str], not_after: Iterable[str] = ()) -> str:
     r"""`alternation(phrases)` that only matches at the start of a word (`(?<!\w)` before it) and not
-    right after any of `not_after` (`(?<!đạt )`), written so that the regex engine can skip ahead.
-    Use it in place of `(?<!\w)(?:` + alternation + `)` at the very start of a pattern."""
+    right after any of `not_after` (`(?<!đạt )`), written so that the regex engine can skip ahead: one
+    group, in place of `(?<!\w)(?:` + alternation + `)` at the very start of a pattern. Not as one branch
+    among others (`x|` + word_start(...)): a group in a branch hides its first characters again; add
+    the other phrases to the same call, or give the other branches a search of their own."""
     return word_start_branches(((phrase, "") for phrase in sorted(set(phrases), key=len, reverse=True)), not_after)
 
 
 def word_start_branches(branches: Iterable[tuple[str, str]], not_after: Iterable[str] = ()) -> str:
     r"""Branches `(phrase, pattern after it)`, tried in this order, each at the start of a word and not
-    right after any of `not_after`: `(?<!\w)(?:phrase1rest1|phrase2rest2|...)`, in a form the engine skips through.
+    right after any of `not_after`, as one group: `(?<!\w)(?:phrase1rest1|phrase2rest2|...)`, in a form
+    the engine skips through.
 
     Python's re scans fast only to a character that may start a match, and it knows those only when
     every branch starts with a plain character: a lookbehind in front hides them, and the engine
@@ -49,7 +52,7 @@ def word_start_branches(branches: Iterable[tuple[str, str]], not_after: Iterable
     for first, rests in by_first.items():  # one lookbehind a first character, then its branches
         first = re.escape(first)
         out.append(first + "".join(f"(?<!{b}{first})" for b in behind) + "(?:" + "|".join(rests) + ")")
-    return "|".join(out)
+    return out[0] if len(out) == 1 else "(?:" + "|".join(out) + ")"  # one group either way
 
 
 def finditer_at(starts: re.Pattern, regex: re.Pattern, string: str, pos: int, endpos: int) -> Iterator[re.Match]:
@@ -69,7 +72,7 @@ def finditer_at(starts: re.Pattern, regex: re.Pattern, string: str, pos: int, en
 
 
 def phrase_re(phrases: Iterable[str]) -> re.Pattern:
-    return re.compile(r"(?:" + word_start(phrases) + r")(?!\w)")
+    return re.compile(word_start(phrases) + r"(?!\w)")
 
 
 # A counted noun right after a number: `15 chi bộ`, `398 đảng viên`, `40 lượt đảng viên`.
@@ -129,7 +132,7 @@ def after_verb_key(phrase: str) -> str:
 
 
 FORM_RE = phrase_re(v.DISCIPLINE_FORMS)
-TOTAL_CUE_RE = re.compile(r"(?:" + word_start([*v.TOTAL_CUES, ":"], not_after=("đối ",)) + r")\s*$")
+TOTAL_CUE_RE = re.compile(word_start([*v.TOTAL_CUES, ":"], not_after=("đối ",)) + r"\s*$")
 RAISE_TOTAL_RE = phrase_re(v.RAISE_TOTAL)
 SHARE_CUE_RE = re.compile(r"(?:^|[\s,(])(?:" + alternation(v.SHARE_CUES) + r")\s*$")
 BREAKDOWN_RE = phrase_re(v.BREAKDOWN_CUES)
@@ -137,18 +140,16 @@ CELL_KIND_RE = re.compile(r"\s+(?P<kind>(?:" + alternation(v.CELL_KINDS) + r")(?
                           r"(?:,\s*(?:" + alternation(v.CELL_KINDS) + r"|xã|thị trấn|phường|trường học|tổ dân phố)(?!\w))*)"
                           r"(?=\s*(?:[,;:.()]|và\s|với\s|đạt\s|được\s|hoàn thành|không\s|trong đó|có\s|$|\d))")  # fmt: skip
 # A goal word right after a percent is a plan the figure is measured against (`đạt 88% kế hoạch`), no goal.
-TARGET_RE = re.compile(
-    r"(?:" + word_start(v.TARGET_CUES, not_after=("đạt ", "vượt ", "thành ", "bằng ", "% ", "%")) + r")(?!\w)"
-)
+TARGET_RE = re.compile(word_start(v.TARGET_CUES, not_after=("đạt ", "vượt ", "thành ", "bằng ", "% ", "%")) + r"(?!\w)")
 QUALIFIER_RE = re.compile(r"(?P<q>" + word_start(q for q, _ in v.QUALIFIERS) + r")\s*$")
 QUALIFIER_KEY = dict(v.QUALIFIERS)
 PLAN_AFTER_RE = re.compile(r"\s*(?:so với\s+)?(?:" + alternation(v.PLAN_AFTER) + r")(?!\w)")
 NOT_BEFORE_RE = phrase_re(v.NOT_A_FIGURE_BEFORE)
 NOT_AFTER_RE = re.compile(r"\s*,?\s*(?:" + alternation(v.NOT_A_FIGURE_AFTER) + r")(?!\w)(?! bị)")
 OR_MORE_RE = re.compile(r"\s*trở lên(?!\w)")
-FROM_RE = re.compile(r"(?:" + word_start(["từ"]) + r")\s*(?:hơn\s*|trên\s*)?$")
+FROM_RE = re.compile(word_start(["từ"]) + r"\s*(?:hơn\s*|trên\s*)?$")
 ZERO_RE = re.compile(
-    r"(?:" + word_start(["không có", "không", "chưa có", "chưa phát hiện", "không phát hiện"]) + r")\s+"
+    word_start(["không có", "không", "chưa có", "chưa phát hiện", "không phát hiện"]) + r"\s+"
     r"(?:(?P<org>tổ chức cơ sở đảng|tccsđ|tccs đảng"
     r"|tổ chức đảng|đảng bộ,\s*chi bộ cơ sở|đảng bộ cơ sở|chi,\s*đảng bộ|cơ sở đảng)|(?P<cell>chi bộ)"
     r"|(?P<member>đảng viên|đv))\s+(?:nào\s+)?(?:bị\s+)?(?:xếp loại\s+|được xếp loại\s+)?(?:[\"']\s*)?"
@@ -156,6 +157,4 @@ ZERO_RE = re.compile(
     r"|vi phạm phải xử lý kỷ luật|bị thi hành kỷ luật)|(?P<violation>vi phạm|có vi phạm))(?!\w)"
 )
 # A difference, said right before its number: `tăng 3 đảng viên`, `giảm 2 so với năm 2021` (`tăng từ` is no difference).
-DELTA_RE = re.compile(
-    r"(?:" + word_start(["tăng", "giảm", "nhiều hơn", "ít hơn", "tăng thêm", "giảm đi", "tăng hơn"]) + r")\s+$"
-)
+DELTA_RE = re.compile(word_start(["tăng", "giảm", "nhiều hơn", "ít hơn", "tăng thêm", "giảm đi", "tăng hơn"]) + r"\s+$")

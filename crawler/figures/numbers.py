@@ -20,13 +20,12 @@ _TAIL = "mốt|một|hai|ba|bốn|tư|lăm|năm|sáu|bảy|bẩy|tám|chín"
 # Read as `(?<!\w)(?:(?:{_ALONE}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_ALONE})(?!\w)`, its branches
 # spelled out one word each, in that order, so that the regex engine can skip to their first letters.
 NUMBER_WORD_RE = re.compile(
-    "(?:"
-    + word_start_branches(
+    word_start_branches(
         [(word, rf" mươi(?: (?:{_TAIL}))?") for word in _ALONE.split("|")]
         + [("mười", rf"(?: (?:{_TAIL}))?")]
         + [(word, "") for word in _ALONE.split("|")]
     )
-    + r")(?!\w)"
+    + r"(?!\w)"
 )  # matched against lower-case text
 # Digits as written: grouped thousands with an optional decimal part, or a plain/decimal number.
 DIGITS = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
@@ -80,31 +79,26 @@ def as_number(value: float) -> int | float:
 _Y = r"(?:19|20)\d{2}"
 
 
-def _words(words: list[str]) -> str:
-    """Words at a word's start, in the form the regex engine can skip to (see `word_start`)."""
-    return "(?:" + word_start(words) + ")"
-
-
 # Spans that hold digits but no count (matched in the match form), each with the words one of which
 # a sentence must hold for it to apply (None: always tried): most sentences hold few of them.
 MASK_RES: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = (
     (re.compile(r"\d\d?\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"), None),  # 30/6/2021, 7.11.1917
     (re.compile(r"\d\d*\s*[-/]\s*[a-zđ]+(?:\s*/\s*[a-zđ0-9-]+)?"), ('-', '/')),  # 22-NQ/TW, 35-HD/BTCTW
     (re.compile(rf"{_Y}\s*[-–]\s*{_Y}"), ('-', '–')),  # 2015 - 2020
-    (re.compile(_words(["ngày", "sáng", "chiều", "tối"]) + r"\s+\d{1,2}\s*[-/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))"), ('ngày', 'sáng', 'chiều', 'tối')),
-    (re.compile(_words(["đợt", "dịp", "nhân dịp", "trước", "sau", "từ", "đến"]) + r"\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"), ('/', '.')),
-    (re.compile(_words(["tháng", "quý"]) + rf"\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?"), ('tháng', 'quý')),  # tháng 9/2022, quý I/2013
-    (re.compile(_words(["năm"]) + rf"\s+{_Y}"), ('năm',)),
+    (re.compile(word_start(["ngày", "sáng", "chiều", "tối"]) + r"\s+\d{1,2}\s*[-/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))"), ('ngày', 'sáng', 'chiều', 'tối')),
+    (re.compile(word_start(["đợt", "dịp", "nhân dịp", "trước", "sau", "từ", "đến"]) + r"\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"), ('/', '.')),
+    (re.compile(word_start(["tháng", "quý"]) + rf"\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?"), ('tháng', 'quý')),  # tháng 9/2022, quý I/2013
+    (re.compile(word_start(["năm"]) + rf"\s+{_Y}"), ('năm',)),
     # `mỗi năm`, `hằng năm`: a year, not the number five.
-    (re.compile(_words(["mỗi", "hằng", "hàng", "từng", "cả", "nhiều", "những", "các", "cuối", "đầu", "giữa", "trong", "qua"]) + r"\s+năm(?!\w)"), ('năm',)),
+    (re.compile(word_start(["mỗi", "hằng", "hàng", "từng", "cả", "nhiều", "những", "các", "cuối", "đầu", "giữa", "trong", "qua"]) + r"\s+năm(?!\w)"), ('năm',)),
     (re.compile(r"\d\d*(?:\s*(?:,|và|-|đến)\s*\d+)*\s+năm\s+tuổi\s+đảng"), ('tuổi',)),  # 30 năm tuổi Đảng, 45, 40 và 30 năm tuổi Đảng
-    (re.compile(_words(["huy hiệu"]) + r"\s+\d+(?:\s*(?:,|và|-|đến)\s*\d+)*(?:\s+năm)?"), ('huy hiệu',)),  # Huy hiệu 30 năm
+    (re.compile(word_start(["huy hiệu"]) + r"\s+\d+(?:\s*(?:,|và|-|đến)\s*\d+)*(?:\s+năm)?"), ('huy hiệu',)),  # Huy hiệu 30 năm
     (re.compile(r"\d\d*\s+(?:năm|tháng|ngày|tuần|quý|giờ|phút|tuổi|năm liền|năm liên tục)(?!\s+(?:tuổi\s+)?đảng)"
                rf"(?!\s+{_Y})(?!\w)"), ('năm', 'tháng', 'ngày', 'tuần', 'quý', 'giờ', 'phút', 'tuổi')),
-    (re.compile(_words(["kỷ niệm", "sau", "hơn", "gần", "trong", "qua", "được"]) + r"\s+\d+\s+năm"), ('năm',)),
+    (re.compile(word_start(["kỷ niệm", "sau", "hơn", "gần", "trong", "qua", "được"]) + r"\s+\d+\s+năm"), ('năm',)),
     (re.compile(r"(?<!\w)(?:từ\s+)?\d{1,2}\s*(?:-|đến)\s*\d{1,2}\s+tuổi"), ('tuổi',)),  # 18 đến 30 tuổi
-    (re.compile(_words(["độ tuổi", "tuổi"]) + r"\s+(?:từ\s+)?\d+(?:\s*(?:-|đến)\s*\d+)?"), ('tuổi',)),
-    (re.compile(_words(["khu phố", "tổ dân phố", "tổ", "thôn", "xóm", "lớp", "đội", "phường", "quận", "khóm", "ấp", "khu", "đợt",
+    (re.compile(word_start(["độ tuổi", "tuổi"]) + r"\s+(?:từ\s+)?\d+(?:\s*(?:-|đến)\s*\d+)?"), ('tuổi',)),
+    (re.compile(word_start(["khu phố", "tổ dân phố", "tổ", "thôn", "xóm", "lớp", "đội", "phường", "quận", "khóm", "ấp", "khu", "đợt",
                    "lần thứ", "thứ", "kỳ họp thứ", "cụm", "trạm", "chi bộ", "đường", "km", "quốc lộ", "tỉnh lộ"]) + r"\s+\d+(?!\s*(?:/|[.,]\d|%))"), None),
     (re.compile(r"\d\d?:\d{2}"), (':',)),  # 09:30
 )  # fmt: skip

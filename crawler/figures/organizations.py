@@ -37,9 +37,7 @@ CLASS_RE = re.compile(
 )
 # Where each can begin (`finditer_at`): every scope starts with `toàn`, every class with one of these.
 _SCOPE_STARTS_RE = re.compile(word_start(["toàn"]))
-_CLASS_STARTS_RE = re.compile(
-    "(?:" + word_start(["cấp ủy", "ủy ban kiểm tra", "ubkt", "ban thường vụ", "ban tổ chức"]) + ")"
-)
+_CLASS_STARTS_RE = re.compile(word_start(["cấp ủy", "ủy ban kiểm tra", "ubkt", "ban thường vụ", "ban tổ chức"]))
 assert all(_SCOPE_STARTS_RE.match(s) for s in SCOPES) and all(_CLASS_STARTS_RE.match(c) for c in BODY_CLASSES)
 # An organ that only issued a decision is not the organization (settled case 1).
 ISSUER_AFTER_RE = re.compile(r"\s*(?:[^.;:]{0,40}?)(?:ra |ban hành |vừa |đã )*quyết định(?! số)")

@@ -1095,13 +1095,15 @@ def read_figures(text: str, m: str, *, bounds: Bounds | None = None, hits: list[
 
 
 # Whether a sentence may hold a figure: a digit, a zero statement, or a number word before a noun. Read as
-# `\d|không có|không\s|chưa|(?<!\w)(?:một|...|mười)\s+(?:đảng viên|...)(?!\w)`: the digit is a search of
-# its own and `không có` is inside `không\s`, so every branch left starts with a letter the engine skips to.
-_DIGIT_RE = re.compile(r"\d")
-_MAY_HOLD_FIGURE_RE = re.compile(
-    r"không\s|chưa|(?:"
-    + lx.word_start(["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "bẩy", "tám", "chín", "mười"])
-    + r")\s+(?:đảng viên|đv|chi bộ|tổ chức|tccsđ|đảng bộ|cơ sở|quần chúng|đồng chí|người)(?!\w)"
+# `\d|không có|không\s|chưa|(?<!\w)(?:một|...|mười)\s+(?:đảng viên|...)(?!\w)`, as three searches that
+# each start with what the engine can skip to (`không có` is inside `không\s`); the first that finds says yes.
+_MAY_HOLD_FIGURE_RES = (
+    re.compile(r"\d"),
+    re.compile(r"không\s|chưa"),
+    re.compile(
+        lx.word_start(["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "bẩy", "tám", "chín", "mười"])
+        + r"\s+(?:đảng viên|đv|chi bộ|tổ chức|tccsđ|đảng bộ|cơ sở|quần chúng|đồng chí|người)(?!\w)"
+    ),
 )
 
 
@@ -1110,7 +1112,7 @@ def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> t
     cls = clauses(m, start, end)
     s = Sentence(text, m, start, end, cls, [], [], [], [], [], [])
     s.orgs = find_organizations(text, m, start, end, lambda pos: s.clause_at(pos).depth)
-    if not (_DIGIT_RE.search(m, start, end) or _MAY_HOLD_FIGURE_RE.search(m, start, end)):
+    if not any(regex.search(m, start, end) for regex in _MAY_HOLD_FIGURE_RES):
         _carry(s, para, [])
         return [], 0
     s.scopes = find_scopes(m, start, end)

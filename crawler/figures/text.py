@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from crawler.figures.lexicon import rx
+from crawler.figures.lexicon import phrase_re, rx
 from crawler.figures.vocabulary import TYPOS
 
 _OLD_TONES = {
@@ -27,14 +27,7 @@ _OLD_TONE_RE = re.compile(
 _TI_LE_RE = re.compile(r"t(?<!\wt)ỉ(?= lệ(?!\w))")
 _TYPOS = dict(TYPOS)
 assert all(len(typo) == len(fix) for typo, fix in TYPOS)
-# The lookahead on the typos' first letters lets the scan skip every other position cheaply.
-_TYPO_RE = re.compile(
-    "(?=["
-    + "".join(sorted({re.escape(typo[0]) for typo in _TYPOS}))
-    + r"])(?<!\w)(?:"
-    + "|".join(re.escape(typo) for typo in _TYPOS)
-    + r")(?!\w)"
-)
+_TYPO_RE = phrase_re(_TYPOS)
 # Typographic quotes and dashes read as plain ones; the same length, so offsets hold.
 _PLAIN_PAIRS = (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("–", "-"), ("—", "-"), ("‐", "-"), ("\u00a0", " "))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.figures.lexicon import word_start
+from crawler.figures.lexicon import word_start, word_start_branches
 
 _Y = r"(?:19|20)\d{2}"
 YEAR_RES = (
@@ -19,7 +19,7 @@ YEAR_RES = (
     re.compile(word_start(["quý"]) + rf"\s+(?:[ivx]+|\d)\s+năm\s+(?P<year>{_Y})(?!\d)"),
 )
 PERIOD_RE = re.compile(
-    "(?:" + word_start(["nhiệm kỳ", "giai đoạn", "thời kỳ", "từ năm", "năm học", "từ"]) + rf")\s*\(?\s*(?P<a>{_Y})"
+    word_start(["nhiệm kỳ", "giai đoạn", "thời kỳ", "từ năm", "năm học", "từ"]) + rf"\s*\(?\s*(?P<a>{_Y})"
     rf"\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>{_Y})(?!\d)"
 )
 # A year after these is what a figure is compared with, not when it is.
@@ -30,13 +30,14 @@ COMPARISON_RE = re.compile(
 # Years that are no figure's: birth years, anniversaries' first dates, a founding long ago.
 NOT_A_TIME_RE = re.compile(r"(?:sinh năm|sinh ngày|\(sn|sn|thành lập năm)\s*$")
 # After these a year no longer carries: the statement is of every year, or of now.
+_RESET_WORDS = ("hàng năm", "hằng năm", "những năm", "các năm", "mỗi năm", "từng năm", "hiện nay", "hiện có", "đến nay",
+                "tính đến nay", "đến thời điểm này", "nhiệm kỳ", "giai đoạn")  # fmt: skip
+# `hiện` with a place after it (`hiện toàn tỉnh có`), and not in `thực hiện`, `xuất hiện`, `phát hiện`, `thể hiện`.
+_NOW_AT = r"(?<!thực hiện)(?<!xuất hiện)(?<!phát hiện)(?<!thể hiện)(?= (?:toàn|đảng|chi|huyện|tỉnh|xã|phường|thị|cả))"
 RESET_RE = re.compile(
-    "(?:"
-    + word_start(["hàng năm", "hằng năm", "những năm", "các năm", "mỗi năm", "từng năm", "hiện nay", "hiện có",
-                  "đến nay", "tính đến nay", "đến thời điểm này", "nhiệm kỳ", "giai đoạn"])
-    + "|" + word_start(["hiện"], not_after=("thực ", "xuất ", "phát ", "thể "))
-    + r"(?= (?:toàn|đảng|chi|huyện|tỉnh|xã|phường|thị|cả)))(?!\w)"
-)  # fmt: skip
+    word_start_branches([*((words, "") for words in sorted(_RESET_WORDS, key=len, reverse=True)), ("hiện", _NOW_AT)])
+    + r"(?!\w)"
+)
 
 
 # An anniversary names the year it is held: `kỷ niệm 94 năm Ngày thành lập Đảng` → 1930 + 94.
