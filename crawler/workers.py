@@ -16,6 +16,7 @@ workers notice that the crawl is gone and exit, so nothing is left running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import multiprocessing
 import os
@@ -63,6 +64,76 @@ def _init_worker() -> None:
     exit_with_crawl()
 
 
+class _Executor:
+    """One process pool of the crawl and the tasks waiting on it.
+
+    When one of its workers dies, Python's pool stops the others with SIGTERM and waits for each to
+    end, and the crawl cannot exit before: a worker deaf to SIGTERM and stuck in a task would hold it
+    forever, and so would a worker that Python 3.11's pool starts at the very moment another dies
+    (it is neither stopped nor given work; the task submitted then is never answered). So all
+    workers start with the pool, a retired pool's workers are killed, and the tasks still waiting
+    on it fail here, to be tried again."""
+
+    __slots__ = ("pool", "waiting")
+
+    def __init__(self, size: int) -> None:
+        os.environ[CRAWL_PID] = str(os.getpid())
+        os.environ[CRAWL_STARTED] = process_started() or ""
+        context = multiprocessing.get_context("forkserver")
+        # The forkserver imports this module first: its own watch makes it exit with the crawl.
+        context.set_forkserver_preload(["crawler._forkserver_guard"])
+        self.pool = ProcessPoolExecutor(size, mp_context=context, initializer=_init_worker)
+        # Every worker now, not one a task as Python's pool does: a worker it starts while its thread
+        # is between two waits is not watched, and its death goes unnoticed until another task
+        # comes (after the last page, never).
+        launch = getattr(self.pool, "_launch_processes", None)
+        if launch is not None:
+            launch()
+        self.waiting: set[asyncio.Future] = set()
+
+    async def run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        # Not asyncio.wrap_future: a waiter that `retire` failed must ignore a late answer.
+        done = self.pool.submit(fn, *args, **kwargs)
+        done.add_done_callback(lambda f: _settle_from(loop, waiter, f))
+        self.waiting.add(waiter)
+        try:
+            return await waiter
+        finally:
+            self.waiting.discard(waiter)
+
+    def retire(self) -> None:
+        """Stop the broken pool without waiting: its workers are killed, its waiting tasks fail."""
+        # The pool names its workers only privately (Python 3.14 adds kill_workers()); submitting is
+        # done from the crawl's one thread, so no worker is being started while they are listed.
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.kill()
+        for waiter in self.waiting:
+            if not waiter.done():
+                waiter.set_exception(BrokenProcessPool("the worker pool broke while this task waited"))
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=False)
+
+
+def _settle_from(loop: asyncio.AbstractEventLoop, waiter: asyncio.Future, done: Any) -> None:
+    def settle() -> None:
+        if waiter.done():
+            return  # failed by retire, or its task was cancelled
+        if done.cancelled():
+            waiter.cancel()
+        elif (error := done.exception()) is not None:
+            waiter.set_exception(error)
+        else:
+            waiter.set_result(done.result())
+
+    with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits any more
+        loop.call_soon_threadsafe(settle)
+
+
 class WorkerPool:
     """The crawl's worker processes (a Scrapy extension, one per crawler): started with the first
     page, stopped after their last task when the engine stops. `WorkerPool.of(crawler)` is how a
@@ -71,7 +142,7 @@ class WorkerPool:
     def __init__(self, size: int, stats: Any = None) -> None:
         self.size = size
         self.stats = stats
-        self._executor: ProcessPoolExecutor | None = None
+        self._executor: _Executor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WorkerPool:
@@ -103,33 +174,25 @@ class WorkerPool:
 
     async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         if self._executor is None:
-            self._executor = self._start()
+            self._executor = _Executor(self.size)
         executor = self._executor
         try:
-            return await asyncio.wrap_future(executor.submit(fn, *args, **kwargs))
+            return await executor.run(fn, args, kwargs)
         except BrokenProcessPool:
             self._replace(executor)
             raise
 
-    def _replace(self, executor: ProcessPoolExecutor) -> None:
+    def _replace(self, executor: _Executor) -> None:
         if self._executor is executor:  # the first task to see it broken replaces it
             self._executor = None
-            executor.shutdown(wait=False, cancel_futures=True)
+            executor.retire()
             if self.stats is not None:
                 self.stats.inc_value("workers/pool_restarted")
-
-    def _start(self) -> ProcessPoolExecutor:
-        os.environ[CRAWL_PID] = str(os.getpid())
-        os.environ[CRAWL_STARTED] = process_started() or ""
-        context = multiprocessing.get_context("forkserver")
-        # The forkserver imports this module first: its own watch makes it exit with the crawl.
-        context.set_forkserver_preload(["crawler._forkserver_guard"])
-        return ProcessPoolExecutor(self.size, mp_context=context, initializer=_init_worker)
 
     def close(self) -> None:
         executor, self._executor = self._executor, None
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=False)
+            executor.close()
 
 
 def worker_count(value: Any, cgroup: Path = CGROUP) -> int:

@@ -5,13 +5,21 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler import workers
 from crawler.workers import WorkerPool
+from demo.server import PROJECT_ROOT
+from tests.support import alive, wait_until
 
 
 def square(x: int) -> int:
@@ -64,4 +72,96 @@ def test_tasks_in_flight_when_a_worker_dies_are_tried_again(tmp_path):
     finally:
         pool.close()
     assert results == ["read", 0, 1, 4, 9, 16, 25]
+    assert pool.stats.get_value("workers/pool_restarted") == 1
+
+
+# When a worker dies, Python's pool stops the others with SIGTERM and waits for each before the crawl
+# can exit: a worker deaf to SIGTERM and stuck in a task (a C library's loop), or one Python 3.11's pool
+# starts in the moment another dies, would hold the crawl forever. Run in a child process: the hang
+# would otherwise hold the test session's own exit.
+STUCK_AND_DEAF = """
+import asyncio, sys
+from crawler.workers import WorkerPool
+from tests.test_workers import die_after, stuck_once
+
+async def go(pool):
+    return await asyncio.gather(pool.run(stuck_once, sys.argv[1]), pool.run(die_after, 0.5),
+                                return_exceptions=True)
+
+if __name__ == "__main__":
+    pool = WorkerPool(2)
+    stuck, died = asyncio.run(go(pool))
+    pool.close()
+    print(type(died).__name__, flush=True)
+"""
+
+
+def stuck_once(marker: str) -> int:
+    """The first time, a task stuck for good, deaf to SIGTERM; tried again, it answers."""
+    if not os.path.exists(marker):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        Path(marker).write_text(str(os.getpid()))
+        time.sleep(600)
+    return os.getpid()
+
+
+def die_after(seconds: float) -> int:
+    time.sleep(seconds)  # the other task has started in the other worker
+    return die(0)
+
+
+def test_a_broken_pool_does_not_wait_for_a_stuck_worker(tmp_path):
+    script, marker = tmp_path / "stuck.py", tmp_path / "stuck-worker"
+    script.write_text(STUCK_AND_DEAF)
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(script), str(marker)], cwd=PROJECT_ROOT, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["BrokenProcessPool"]  # killed its worker twice: fails
+    assert time.monotonic() - started < 30
+    stuck = int(marker.read_text())
+    wait_until(lambda: not alive(stuck), timeout=10, what="the stuck worker to end")
+
+
+class _Unanswered:
+    """A process pool whose first task breaks it and whose later tasks are never answered: the
+    future that Python 3.11's pool loses when a worker dies while a task is being submitted."""
+
+    def __init__(self) -> None:
+        self.submitted: list[Future] = []
+
+    def submit(self, fn, *args, **kwargs) -> Future:
+        future: Future = Future()
+        if not self.submitted:
+            future.set_exception(BrokenProcessPool("a worker died"))
+        self.submitted.append(future)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_a_task_the_broken_pool_never_answers_is_tried_again(monkeypatch):
+    pool = WorkerPool(1, MemoryStatsCollector(get_crawler()))
+    real_start = workers._Executor.__init__
+
+    def lose_tasks_once(executor, size):
+        real_start(executor, size)
+        if not hasattr(lose_tasks_once, "done"):
+            lose_tasks_once.done = True
+            executor.pool.shutdown()
+            executor.pool = _Unanswered()
+
+    monkeypatch.setattr(workers._Executor, "__init__", lose_tasks_once)
+
+    async def go():
+        first = asyncio.ensure_future(pool.run(square, 2))
+        second = asyncio.ensure_future(pool.run(square, 3))
+        return await asyncio.wait_for(asyncio.gather(first, second), 30)
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        pool.close()
+    assert results == [4, 9]
     assert pool.stats.get_value("workers/pool_restarted") == 1
