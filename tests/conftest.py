@@ -1,6 +1,9 @@
 """Fixtures only; the helpers the tests share are in tests/support.py."""
 
+import faulthandler
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,3 +50,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# A session must also end: should something keep the process alive once the tests are done (a
+# thread, a child it waits for), every thread's stack is printed and it exits 1 after this many
+# seconds, rather than holding CI until CI's own limit with nothing said.
+EXIT_DEADLINE = float(os.environ.get("TESTS_EXIT_DEADLINE", "120"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    faulthandler.dump_traceback_later(EXIT_DEADLINE, exit=True, file=sys.__stderr__)
