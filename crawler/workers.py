@@ -83,12 +83,10 @@ class _Executor:
         # The forkserver imports this module first: its own watch makes it exit with the crawl.
         context.set_forkserver_preload(["crawler._forkserver_guard"])
         self.pool = ProcessPoolExecutor(size, mp_context=context, initializer=_init_worker)
-        # Every worker now, not one a task as Python's pool does: a worker it starts while its thread
-        # is between two waits is not watched, and its death goes unnoticed until another task
-        # comes (after the last page, never).
-        launch = getattr(self.pool, "_launch_processes", None)
-        if launch is not None:
-            launch()
+        # Every worker with the first task, before the pool's thread starts (as the pool does for
+        # "fork"), not one a task: a worker started while that thread is between two waits is not
+        # watched, and its death goes unnoticed until another task comes (after the last page, never).
+        self.pool._safe_to_dynamically_spawn_children = False
         self.waiting: set[asyncio.Future] = set()
 
     async def run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -165,3 +166,9 @@ def test_a_task_the_broken_pool_never_answers_is_tried_again(monkeypatch):
         pool.close()
     assert results == [4, 9]
     assert pool.stats.get_value("workers/pool_restarted") == 1
+
+
+def test_a_pool_closed_before_its_first_task_leaves_no_process():
+    before = set(multiprocessing.active_children())
+    workers._Executor(2).close()
+    assert set(multiprocessing.active_children()) - before == set()
