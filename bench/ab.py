@@ -21,6 +21,8 @@ import sqlite3
 import statistics
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.__main__ import SETTINGS, Nginx, run_measured
@@ -58,23 +60,65 @@ def tree_env(tree: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
 
 
-def crawl(tree: Path, url: str, db: Path, listing_pages: int, workers: str, nginx: Nginx) -> tuple[dict, int]:
+def crawl(
+    tree: Path, url: str, db: Path, listing_pages: int, workers: str, nginx: Nginx, settings: dict | None = None
+) -> tuple[dict, int | None]:
     for old in db.parent.glob(db.name + "*"):
         old.unlink()
     cmd = crawl_command(url, db, spider_args={"max_pages": str(listing_pages)},
-                        settings={**SETTINGS, "WORKER_PROCESSES": workers})  # fmt: skip
+                        settings={**SETTINGS, "WORKER_PROCESSES": workers, **(settings or {})})  # fmt: skip
     run = run_measured(cmd, nginx, cwd=tree, env=tree_env(tree))
     if run["exit_status"] != 0:
-        raise SystemExit(f"bench.ab: the crawl of {tree} exited {run['exit_status']}:\n{run['stderr_tail']}")
+        raise SystemExit(f"bench: the crawl of {tree} exited {run['exit_status']}:\n{run['stderr_tail']}")
     conn = sqlite3.connect(db)
     try:
         run_id = conn.execute("select max(id) from crawl_runs").fetchone()[0]
         pages = conn.execute(
             "select value from run_stats where run_id = ? and key = 'response_received_count'", (run_id,)
         ).fetchone()[0]
+    except sqlite3.OperationalError:
+        return run, None  # a crawl that stores nothing (bench.parts): its pages are the full crawl's
     finally:
         conn.close()
     return run, int(pages)
+
+
+@contextmanager
+def work_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder that nginx's worker, another user, can read; removed afterwards."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    work.chmod(0o755)
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def crawl_in_turns(
+    contenders: dict[str, tuple[Path, dict]], work: Path, *, n: int, rounds: int, workers: str
+) -> dict[str, list[dict]]:
+    """Crawl one generated site of `n` articles with each contender (a source tree and its settings)
+    in turns, `rounds` times, printing a row a crawl; each contender's rows. A crawl that stores
+    nothing is credited with the pages of its round's first crawl (the same site, the same pages)."""
+    width = max(map(len, contenders)) + 7
+    counts = generate(work / "site", n)
+    nginx = Nginx(work / "site", work / "nginx")
+    runs: dict[str, list[dict]] = {label: [] for label in contenders}
+    try:
+        print(f"{'':{width}}" + "".join(f"{m:>17}" for m in MEASURES))
+        for round_ in range(1, rounds + 1):
+            first = 0
+            for label, (tree, settings) in contenders.items():
+                run, pages = crawl(
+                    tree, nginx.url, work / "turns.db", counts["listing_pages"], workers, nginx, settings
+                )
+                pages = first = pages or first
+                row = {m: round(f(run, pages), 2) for m, f in MEASURES.items()}
+                runs[label].append(row)
+                print(f"{f'{label} {round_}':<{width}}" + "".join(f"{v:>17}" for v in row.values()), flush=True)
+    finally:
+        nginx.stop()
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,25 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n < 1 or args.rounds < 1:
         parser.error("-n and --rounds must be at least 1")
-    work = Path(tempfile.mkdtemp(prefix="bench-ab-"))
-    work.chmod(0o755)  # nginx's worker runs as another user: it must be able to read the site
-    try:
-        trees = {label: source_tree(rev, work) for label, rev in (("A", args.a), ("B", args.b))}
-        counts = generate(work / "site", args.n)
-        nginx = Nginx(work / "site", work / "nginx")
-        runs: dict[str, list[dict]] = {"A": [], "B": []}
-        try:
-            print(f"{'':10}" + "".join(f"{m:>17}" for m in MEASURES))
-            for round_ in range(1, args.rounds + 1):
-                for label, tree in trees.items():
-                    run, pages = crawl(tree, nginx.url, work / "ab.db", counts["listing_pages"], args.workers, nginx)
-                    row = {m: round(f(run, pages), 2) for m, f in MEASURES.items()}
-                    runs[label].append(row)
-                    print(f"{label} run {round_:<4}" + "".join(f"{v:>17}" for v in row.values()), flush=True)
-        finally:
-            nginx.stop()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with work_folder("bench-ab-") as work:
+        trees = {label: (source_tree(rev, work), {}) for label, rev in (("A", args.a), ("B", args.b))}
+        runs = crawl_in_turns(trees, work, n=args.n, rounds=args.rounds, workers=args.workers)
     medians = {
         label: {m: round(statistics.median(r[m] for r in rows), 2) for m in MEASURES} for label, rows in runs.items()
     }

@@ -108,6 +108,22 @@ def test_the_a_b_benchmark_crawls_the_sources_of_each_revision(tmp_path):
     assert exc.value.code == 2
 
 
+def test_the_parts_benchmark_switches_off_the_crawler_s_own_parts():
+    """`bench.parts` says what a part costs by crawling without it: its switches must be the crawler's."""
+    import json
+
+    from bench.parts import VARIANTS, main
+    from crawler import defaults, settings
+
+    without_store = json.loads(VARIANTS["no SQLite"]["ITEM_PIPELINES"])
+    assert {**without_store, "pipelines.store.StorePipeline": 900} == settings.ITEM_PIPELINES
+    switched = {key for variant in VARIANTS.values() for key in variant} - {"ITEM_PIPELINES"}
+    assert switched <= set(defaults.DEFAULTS)
+    with pytest.raises(SystemExit) as exc:
+        main(["--rounds", "0"])
+    assert exc.value.code == 2
+
+
 def test_the_sameness_check_tells_a_reader_that_reads_one_word_differently(tmp_path, capsys):
     """`bench.same` is what says a change made for speed kept every figure: it must see a change."""
     import shutil

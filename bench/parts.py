@@ -1,0 +1,55 @@
+"""What each part of the per-page path costs the whole crawler: the same generated site crawled with
+the full crawler and with one part switched off, in turns (all, then each variant, round after round):
+
+    .venv/bin/python -m bench.parts -n 5000 --rounds 3
+
+A stage timed alone (`make bench`'s per-article milliseconds) says what it costs in its process; this
+says what the crawl gains without it, the hand-off, the pickling and the sharing of two cores included.
+The variants are the crawler's own switches, so each crawl is a real one; the figures that are not
+read are simply not stored. Medians of the rounds, and each variant against the full crawler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+
+from bench.ab import MEASURES, crawl_in_turns, work_folder
+from demo.server import PROJECT_ROOT
+
+_WITHOUT_STORE = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.figures.FiguresPipeline": 300,
+}
+VARIANTS: dict[str, dict[str, str]] = {  # a name, and the settings that switch its part off
+    "full crawler": {},
+    # Without the store, the health check counts no article found: it is told to expect none.
+    "no SQLite": {"ITEM_PIPELINES": json.dumps(_WITHOUT_STORE), "HEALTH_MIN_ARTICLES": "0"},
+    "no item pipelines": {"ITEM_PIPELINES": "{}", "HEALTH_MIN_ARTICLES": "0"},
+    "no figures": {"FIGURES_ENABLED": "false"},
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.parts", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=5000, help="articles in the generated site (default 5000)")
+    parser.add_argument("--rounds", type=int, default=3, help="crawls of each variant, in turns (default 3)")
+    parser.add_argument("--workers", default="auto", help="WORKER_PROCESSES (default auto)")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.rounds < 1:
+        parser.error("-n and --rounds must be at least 1")
+    contenders = {name: (PROJECT_ROOT, settings) for name, settings in VARIANTS.items()}  # the full crawler first
+    with work_folder("bench-parts-") as work:
+        runs = crawl_in_turns(contenders, work, n=args.n, rounds=args.rounds, workers=args.workers)
+    medians = {name: {m: statistics.median(r[m] for r in rows) for m in MEASURES} for name, rows in runs.items()}
+    full = medians["full crawler"]
+    print(f"medians of {args.rounds} rounds, N={args.n}; in brackets, against the full crawler")
+    for name, row in medians.items():
+        print(f"{name:<24}" + "".join(f"{row[m]:>9.2f} ({row[m] / full[m]:4.2f})" for m in MEASURES))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
