@@ -98,6 +98,9 @@ class _Executor:
         self.waiting.add(waiter)
         try:
             return await waiter
+        except asyncio.CancelledError:
+            done.cancel()  # not run at all, if no worker has taken it yet
+            raise
         finally:
             self.waiting.discard(waiter)
 

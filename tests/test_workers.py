@@ -172,3 +172,28 @@ def test_a_pool_closed_before_its_first_task_leaves_no_process():
     before = set(multiprocessing.active_children())
     workers._Executor(2).close()
     assert set(multiprocessing.active_children()) - before == set()
+
+
+def touch(path: str) -> str:
+    Path(path).touch()
+    return path
+
+
+def test_a_cancelled_task_that_no_worker_has_taken_never_runs(tmp_path):
+    pool = WorkerPool(1)
+    markers = [str(tmp_path / f"task-{i}") for i in range(4)]
+
+    async def go():
+        busy = asyncio.ensure_future(pool.run(time.sleep, 0.5))  # holds the one worker
+        queued = [asyncio.ensure_future(pool.run(touch, marker)) for marker in markers]
+        await asyncio.sleep(0.1)
+        queued[-1].cancel()
+        await asyncio.gather(busy, *queued, return_exceptions=True)
+        return queued[-1].cancelled()
+
+    try:
+        cancelled = asyncio.run(go())
+    finally:
+        pool.close()
+    assert cancelled
+    assert [os.path.exists(m) for m in markers] == [True, True, True, False]
