@@ -20,6 +20,7 @@ import contextlib
 import math
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -42,6 +43,9 @@ ORPHAN_CHECK_INTERVAL = 0.5
 # The crawl a worker serves, named in the environment the forkserver and the workers inherit: a
 # process that only watched its own parent would miss a crawl killed before it started watching.
 CRAWL_PID, CRAWL_STARTED = "BAOTHANHHOA_CRAWL_PID", "BAOTHANHHOA_CRAWL_STARTED"
+# How long the pool waits at the crawl's end for a task still running (seconds): the engine has
+# stopped, so every page is done, and a task still running is stuck; it is killed with its worker.
+CLOSE_TIMEOUT = 30.0
 
 
 def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
@@ -62,6 +66,25 @@ def _init_worker() -> None:
     # a worker that died of the same signal would take the items it held with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_crawl()
+
+
+class TaskError(Exception):
+    """A task's own error, as text: its exception could not come back from the worker as it was (it
+    does not unpickle, which Python's pool takes for a dead worker), or would pass for a broken pool."""
+
+
+def _call(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    """Run a task in a worker; an error that could not come back as it is comes back as TaskError."""
+    try:
+        return fn(*args, **kwargs)
+    except BrokenProcessPool as exc:  # the task's own pool, not this one
+        raise TaskError(f"{type(exc).__qualname__}: {exc}") from None
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise TaskError(f"{type(exc).__qualname__}: {exc}") from None
+        raise
 
 
 class _Executor:
@@ -93,7 +116,7 @@ class _Executor:
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
         # Not asyncio.wrap_future: a waiter that `retire` failed must ignore a late answer.
-        done = self.pool.submit(fn, *args, **kwargs)
+        done = self.pool.submit(_call, fn, args, kwargs)
         done.add_done_callback(lambda f: _settle_from(loop, waiter, f))
         self.waiting.add(waiter)
         try:
@@ -104,11 +127,14 @@ class _Executor:
         finally:
             self.waiting.discard(waiter)
 
-    def retire(self) -> None:
-        """Stop the broken pool without waiting: its workers are killed, its waiting tasks fail."""
+    def _workers(self) -> list[Any]:
         # The pool names its workers only privately (Python 3.14 adds kill_workers()); submitting is
         # done from the crawl's one thread, so no worker is being started while they are listed.
-        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        return list((getattr(self.pool, "_processes", None) or {}).values())
+
+    def retire(self) -> None:
+        """Stop the broken pool without waiting: its workers are killed, its waiting tasks fail."""
+        workers = self._workers()
         self.pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
             worker.kill()
@@ -116,8 +142,20 @@ class _Executor:
             if not waiter.done():
                 waiter.set_exception(BrokenProcessPool("the worker pool broke while this task waited"))
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=False)
+    def close(self, timeout: float) -> bool:
+        """Stop the pool after its tasks; a task still running after `timeout` seconds (stuck: the
+        engine has stopped, every page is done) is killed with its worker. True if one was."""
+        thread, workers = getattr(self.pool, "_executor_manager_thread", None), self._workers()
+        self.pool.shutdown(wait=False)
+        if thread is None:
+            return False
+        thread.join(timeout)
+        if not thread.is_alive():
+            return False
+        for worker in workers:
+            worker.kill()
+        thread.join(timeout)
+        return True
 
 
 def _settle_from(loop: asyncio.AbstractEventLoop, waiter: asyncio.Future, done: Any) -> None:
@@ -140,10 +178,12 @@ class WorkerPool:
     page, stopped after their last task when the engine stops. `WorkerPool.of(crawler)` is how a
     component finds the pool of its crawl; without workers it runs each step in-process."""
 
-    def __init__(self, size: int, stats: Any = None) -> None:
+    def __init__(self, size: int, stats: Any = None, close_timeout: float = CLOSE_TIMEOUT) -> None:
         self.size = size
         self.stats = stats
+        self.close_timeout = close_timeout
         self._executor: _Executor | None = None
+        self._alone_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> WorkerPool:
@@ -169,9 +209,30 @@ class WorkerPool:
         except BrokenProcessPool:
             # A worker died (the OOM killer, a crash in a C library, a kill): that executor is
             # unusable for good, and every later page would fail with it. A fresh one takes over and
-            # the tasks the dead one held are tried once more: only a task that kills its worker
-            # twice fails.
+            # the tasks the dead one held are tried once more.
+            pass
+        try:
             return await self._submit(fn, args, kwargs)
+        except BrokenProcessPool:
+            # Broken twice while this task waited: it may be the page that kills its worker, or one
+            # of those in flight beside it. Alone in a worker of its own, only that page fails.
+            return await self._alone(fn, args, kwargs)
+
+    async def _alone(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+        loop = asyncio.get_running_loop()
+        if self._alone_lock is None or self._alone_lock[0] is not loop:
+            self._alone_lock = (loop, asyncio.Lock())
+        async with self._alone_lock[1]:  # one at a time: memory may be what kills the workers
+            if self.stats is not None:
+                self.stats.inc_value("workers/tasks_read_alone")
+            executor = _Executor(1)
+            try:
+                return await executor.run(fn, args, kwargs)
+            except BrokenProcessPool:
+                executor.retire()
+                raise
+            finally:
+                executor.close(self.close_timeout)
 
     async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         if self._executor is None:
@@ -192,8 +253,8 @@ class WorkerPool:
 
     def close(self) -> None:
         executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.close()
+        if executor is not None and executor.close(self.close_timeout) and self.stats is not None:
+            self.stats.inc_value("workers/killed_at_close")
 
 
 def worker_count(value: Any, cgroup: Path = CGROUP) -> int:

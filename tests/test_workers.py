@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -170,7 +171,7 @@ def test_a_task_the_broken_pool_never_answers_is_tried_again(monkeypatch):
 
 def test_a_pool_closed_before_its_first_task_leaves_no_process():
     before = set(multiprocessing.active_children())
-    workers._Executor(2).close()
+    workers._Executor(2).close(5)
     assert set(multiprocessing.active_children()) - before == set()
 
 
@@ -197,3 +198,80 @@ def test_a_cancelled_task_that_no_worker_has_taken_never_runs(tmp_path):
         pool.close()
     assert cancelled
     assert [os.path.exists(m) for m in markers] == [True, True, True, False]
+
+
+def slow_square(x: int) -> int:
+    time.sleep(0.3)  # still reading when the other task kills its worker
+    return x * x
+
+
+def test_a_task_that_kills_its_worker_twice_fails_alone(tmp_path):
+    """The pages in flight beside it are broken twice too; read alone, each but that one is read."""
+    pool = WorkerPool(2, MemoryStatsCollector(get_crawler()))
+
+    async def go():
+        return await asyncio.gather(
+            pool.run(die_after, 0.1), *(pool.run(slow_square, n) for n in range(6)), return_exceptions=True
+        )
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        pool.close()
+    assert isinstance(results[0], BrokenProcessPool)
+    assert results[1:] == [0, 1, 4, 9, 16, 25]
+    assert pool.stats.get_value("workers/pool_restarted") == 2
+
+
+class TwoPartError(Exception):
+    """An error that pickles but does not unpickle (its __init__ takes two arguments)."""
+
+    def __init__(self, what: str, where: str) -> None:
+        super().__init__(f"{what} at {where}")
+
+
+def raise_two_part(_: int) -> int:
+    raise TwoPartError("bad markup", "line 3")
+
+
+def raise_broken_pool(_: int) -> int:
+    raise BrokenProcessPool("a pool of the task's own")
+
+
+@pytest.mark.parametrize(
+    ("task", "message"),
+    [(raise_two_part, "TwoPartError: bad markup at line 3"), (raise_broken_pool, "BrokenProcessPool: a pool of")],
+)
+def test_a_task_s_own_error_comes_back_as_its_error_and_the_pool_stays(task, message):
+    pool = WorkerPool(2, MemoryStatsCollector(get_crawler()))
+
+    async def go():
+        return await asyncio.gather(pool.run(task, 0), *(pool.run(slow_square, n) for n in range(4)),
+                                    return_exceptions=True)  # fmt: skip
+
+    try:
+        error, *squares = asyncio.run(go())
+    finally:
+        pool.close()
+    assert isinstance(error, workers.TaskError) and str(error).startswith(message)
+    assert squares == [0, 1, 4, 9]
+    assert pool.stats.get_value("workers/pool_restarted") is None
+
+
+def test_a_task_stuck_when_the_crawl_ends_is_killed_with_its_worker():
+    pool = WorkerPool(1, MemoryStatsCollector(get_crawler()), close_timeout=1)
+    pids: list[int] = []
+
+    async def go():
+        pids.append(await pool.run(os.getpid))
+        stuck = asyncio.ensure_future(pool.run(time.sleep, 600))
+        await asyncio.sleep(0.3)
+        stuck.cancel()  # the page gave up; its worker still reads it
+
+    asyncio.run(go())
+    closing = threading.Thread(target=pool.close, daemon=True)
+    closing.start()
+    closing.join(20)
+    assert not closing.is_alive()
+    assert pool.stats.get_value("workers/killed_at_close") == 1
+    wait_until(lambda: not alive(pids[0]), timeout=10, what="the stuck worker to end")
