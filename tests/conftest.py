@@ -59,4 +59,7 @@ EXIT_DEADLINE = float(os.environ.get("TESTS_EXIT_DEADLINE", "120"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    faulthandler.dump_traceback_later(EXIT_DEADLINE, exit=True, file=sys.__stderr__)
+    # Only when pytest is the program: a tool that runs pytest.main() in its own process goes on.
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if (spec is not None and spec.name.split(".")[0] == "pytest") or Path(sys.argv[0]).name in ("pytest", "py.test"):
+        faulthandler.dump_traceback_later(EXIT_DEADLINE, exit=True, file=sys.__stderr__)
