@@ -224,3 +224,16 @@ def test_the_quick_test_of_a_sentence_answers_as_its_readable_form():
 def test_a_branch_that_regrouping_would_change_is_refused(branches):
     with pytest.raises(ValueError, match="a branch needs a phrase and no capturing group"):
         word_start_branches(branches)
+
+
+def test_the_masks_skipped_by_their_words_are_those_that_cannot_match():
+    """A mask is tried only when the sentence holds one of its words (or, for dates, a digit, a
+    separator and a digit): skipping it must never lose a span it would have masked."""
+    rng = random.Random(5)
+    checked = 0
+    for subject in SUBJECTS:
+        for start, end in {(0, len(subject)), tuple(sorted(rng.randint(0, len(subject)) for _ in range(2)))}:
+            every = [(m.start(), m.end()) for regex, _ in numbers.MASK_RES for m in regex.finditer(subject, start, end)]
+            assert numbers.mask_spans(subject, start, end) == every, (subject, start, end)
+            checked += bool(every)
+    assert checked > 1000  # the subjects hold masked spans

@@ -81,12 +81,15 @@ _Y = r"(?:19|20)\d{2}"
 
 # Spans that hold digits but no count (matched in the match form), each with the words one of which
 # a sentence must hold for it to apply (None: always tried): most sentences hold few of them.
+# DIGIT_SEP stands for "a digit, - / or ., a digit", which every date holds: found by a pattern.
+DIGIT_SEP = "0/0"
+_DIGIT_SEP_RE = re.compile(r"\d\s*[-/.]\s*\d")
 MASK_RES: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = (
-    (re.compile(r"\d\d?\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"), None),  # 30/6/2021, 7.11.1917
+    (re.compile(r"\d\d?\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"), (DIGIT_SEP,)),  # 30/6/2021, 7.11.1917
     (re.compile(r"\d\d*\s*[-/]\s*[a-zđ]+(?:\s*/\s*[a-zđ0-9-]+)?"), ('-', '/')),  # 22-NQ/TW, 35-HD/BTCTW
     (re.compile(rf"{_Y}\s*[-–]\s*{_Y}"), ('-', '–')),  # 2015 - 2020
     (re.compile(word_start(["ngày", "sáng", "chiều", "tối"]) + r"\s+\d{1,2}\s*[-/.]\s*\d{1,2}(?!\s*(?:[-/.]|\d))"), ('ngày', 'sáng', 'chiều', 'tối')),
-    (re.compile(word_start(["đợt", "dịp", "nhân dịp", "trước", "sau", "từ", "đến"]) + r"\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"), ('/', '.')),
+    (re.compile(word_start(["đợt", "dịp", "nhân dịp", "trước", "sau", "từ", "đến"]) + r"\s+\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*[-/.]\s*\d)(?!\d)"), (DIGIT_SEP,)),
     (re.compile(word_start(["tháng", "quý"]) + rf"\s+(?:\d{{1,2}}|[ivx]+)(?:\s*(?:[-/.]|năm)\s*{_Y})?"), ('tháng', 'quý')),  # tháng 9/2022, quý I/2013
     (re.compile(word_start(["năm"]) + rf"\s+{_Y}"), ('năm',)),
     # `mỗi năm`, `hằng năm`: a year, not the number five.
@@ -102,10 +105,26 @@ MASK_RES: tuple[tuple[re.Pattern[str], tuple[str, ...] | None], ...] = (
                    "lần thứ", "thứ", "kỳ họp thứ", "cụm", "trạm", "chi bộ", "đường", "km", "quốc lộ", "tỉnh lộ"]) + r"\s+\d+(?!\s*(?:/|[.,]\d|%))"), None),
     (re.compile(r"\d\d?:\d{2}"), (':',)),  # 09:30
 )  # fmt: skip
-# Each mask with its words as one pattern: one scan of the sentence tells whether any is there.
-_GATED_MASKS = tuple(
-    (regex, re.compile("|".join(map(re.escape, needles))) if needles else None) for regex, needles in MASK_RES
-)
+# Which of the masks' words a sentence holds is told by a substring test a word (cheaper than a
+# pattern a mask, and than one pattern of all words, whose matches may overlap and hide one another).
+_NEEDLES = tuple(sorted({needle for _, needles in MASK_RES for needle in needles or ()} - {DIGIT_SEP}))
+_GATED_MASKS = tuple((regex, frozenset(needles) if needles else None) for regex, needles in MASK_RES)
+
+
+def mask_spans(m: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of m[start:end] that hold digits but no count: the masks that may apply, applied."""
+    sub = m[start:end]
+    found = {needle for needle in _NEEDLES if needle in sub}
+    if _DIGIT_SEP_RE.search(m, start, end):
+        found.add(DIGIT_SEP)
+    return [
+        (mm.start(), mm.end())
+        for regex, needles in _GATED_MASKS
+        if needles is None or not needles.isdisjoint(found)
+        for mm in regex.finditer(m, start, end)
+    ]
+
+
 NUMBER_RE = re.compile(
     rf"(?=\d)(?<![\w.,/-])(?:(?P<ratio>(?P<num>\d+(?:\.\d{{3}})*)\s*/\s*(?P<den>\d+(?:\.\d{{3}})*))|(?P<digits>{DIGITS}))(?![\w/])(?![.,]\d)"
 )
@@ -128,12 +147,7 @@ class Mention:
 def find_mentions(m: str, start: int, end: int, noun_after) -> list[Mention]:
     """The numbers of text[start:end] (in its match form `m`) that may be counts. `noun_after(pos)`
     tells whether a party noun follows `pos` (a number word counts only before one)."""
-    masks = [
-        (mm.start(), mm.end())
-        for regex, needles in _GATED_MASKS
-        if needles is None or needles.search(m, start, end)
-        for mm in regex.finditer(m, start, end)
-    ]
+    masks = mask_spans(m, start, end)
 
     def masked(a: int, b: int) -> bool:
         return any(ms <= a < me or ms < b <= me for ms, me in masks)
