@@ -70,14 +70,14 @@ def crawl(
     run = run_measured(cmd, nginx, cwd=tree, env=tree_env(tree))
     if run["exit_status"] != 0:
         raise SystemExit(f"bench: the crawl of {tree} exited {run['exit_status']}:\n{run['stderr_tail']}")
+    if not db.exists():
+        return run, None  # a crawl that stores nothing (bench.parts): its pages are the full crawl's
     conn = sqlite3.connect(db)
     try:
         run_id = conn.execute("select max(id) from crawl_runs").fetchone()[0]
         pages = conn.execute(
             "select value from run_stats where run_id = ? and key = 'response_received_count'", (run_id,)
         ).fetchone()[0]
-    except sqlite3.OperationalError:
-        return run, None  # a crawl that stores nothing (bench.parts): its pages are the full crawl's
     finally:
         conn.close()
     return run, int(pages)
@@ -113,6 +113,8 @@ def crawl_in_turns(
                     tree, nginx.url, work / "turns.db", counts["listing_pages"], workers, nginx, settings
                 )
                 pages = first = pages or first
+                if not pages:
+                    raise SystemExit(f"bench: {label} stored no crawl, and no crawl before it in the round did")
                 row = {m: round(f(run, pages), 2) for m, f in MEASURES.items()}
                 runs[label].append(row)
                 print(f"{f'{label} {round_}':<{width}}" + "".join(f"{v:>17}" for v in row.values()), flush=True)

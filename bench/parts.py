@@ -16,13 +16,11 @@ import json
 import statistics
 
 from bench.ab import MEASURES, crawl_in_turns, work_folder
+from crawler.settings import ITEM_PIPELINES
 from demo.server import PROJECT_ROOT
 
-_WITHOUT_STORE = {
-    "pipelines.validate.ValidatePipeline": 100,
-    "pipelines.dedupe.DedupePipeline": 200,
-    "pipelines.figures.FiguresPipeline": 300,
-}
+STORE = "pipelines.store.StorePipeline"
+_WITHOUT_STORE = {name: order for name, order in ITEM_PIPELINES.items() if name != STORE}
 VARIANTS: dict[str, dict[str, str]] = {  # a name, and the settings that switch its part off
     "full crawler": {},
     # Without the store, the health check counts no article found: it is told to expect none.
