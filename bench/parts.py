@@ -27,7 +27,17 @@ VARIANTS: dict[str, dict[str, str]] = {  # a name, and the settings that switch 
     "no SQLite": {"ITEM_PIPELINES": json.dumps(_WITHOUT_STORE), "HEALTH_MIN_ARTICLES": "0"},
     "no item pipelines": {"ITEM_PIPELINES": "{}", "HEALTH_MIN_ARTICLES": "0"},
     "no figures": {"FIGURES_ENABLED": "false"},
+    "Python's own GC": {"GC_THRESHOLD": "0"},  # the collector as Python sets it (crawler/collector.py)
 }
+
+
+def variant(text: str) -> tuple[str, dict[str, str]]:
+    """`label:NAME=VALUE,NAME=VALUE` → (label, settings)."""
+    label, sep, pairs = text.partition(":")
+    settings = dict(pair.split("=", 1) for pair in pairs.split(",") if "=" in pair)
+    if not sep or not label or not settings or len(settings) != len(pairs.split(",")):
+        raise argparse.ArgumentTypeError(f"not LABEL:NAME=VALUE[,NAME=VALUE]: {text!r}")
+    return label, settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,10 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=5000, help="articles in the generated site (default 5000)")
     parser.add_argument("--rounds", type=int, default=3, help="crawls of each variant, in turns (default 3)")
     parser.add_argument("--workers", default="auto", help="WORKER_PROCESSES (default auto)")
+    parser.add_argument("--variant", type=variant, action="append", metavar="LABEL:NAME=VALUE[,NAME=VALUE]",
+                        help="the full crawler against these settings instead of the standard variants (repeatable), "
+                             "e.g. --variant gc-20k:GC_THRESHOLD=20000")  # fmt: skip
     args = parser.parse_args(argv)
     if args.n < 1 or args.rounds < 1:
         parser.error("-n and --rounds must be at least 1")
-    contenders = {name: (PROJECT_ROOT, settings) for name, settings in VARIANTS.items()}  # the full crawler first
+    variants = {"full crawler": {}, **dict(args.variant)} if args.variant else VARIANTS
+    contenders = {name: (PROJECT_ROOT, settings) for name, settings in variants.items()}  # the full crawler first
     with work_folder("bench-parts-") as work:
         runs = crawl_in_turns(contenders, work, n=args.n, rounds=args.rounds, workers=args.workers)
     medians = {name: {m: statistics.median(r[m] for r in rows) for m in MEASURES} for name, rows in runs.items()}

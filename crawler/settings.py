@@ -53,6 +53,7 @@ SPIDERMON_ENABLED = True
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "crawler.workers.WorkerPool": 100,
+    "crawler.collector.GarbageCollection": 100,
 }
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.health.HealthMonitorSuite",)
 

@@ -304,6 +304,12 @@ def test_a_healthy_run_says_so(crawled_demo):
     assert (run["health"], run["health_reasons"]) == ("ok", None)
 
 
+def test_the_run_records_its_garbage_collector_settings(crawled_demo):
+    stats = run_stats_of(crawled_demo)
+    assert stats["gc/threshold"] == "50000"  # GC_THRESHOLD's default (crawler/collector.py)
+    assert int(stats["gc/frozen_objects"]) > 1000
+
+
 @pytest.fixture
 def crawled_demo(sample_crawl):
     """The session's crawl of the sample site (both sections, rendering on): read only."""
