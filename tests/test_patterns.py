@@ -207,6 +207,21 @@ def test_a_scan_from_where_a_pattern_can_start_finds_what_finditer_finds(find, r
     assert checked >= 10
 
 
+def test_organizations_scanned_from_where_they_can_start_are_those_finditer_finds():
+    checked = 0
+    for subject in SUBJECTS:
+        for start in {0, len(subject) // 3}:
+            want = _org_matches(organizations.ORG_RE.finditer(subject, start, len(subject)))
+            scanned = lx.finditer_at(organizations._ORG_STARTS_RE, organizations.ORG_RE, subject, start, len(subject))
+            assert _org_matches(scanned) == want, subject
+            checked += bool(want)
+    assert checked >= 100
+
+
+def _org_matches(matches) -> list[tuple]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
 def test_the_quick_test_of_a_sentence_answers_as_its_readable_form():
     readable = re.compile(
         r"\d|không có|không\s|chưa|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười)\s+(?:đảng viên|đv|chi bộ"

@@ -35,7 +35,10 @@ CLASS_RE = re.compile(
     r"|(?:ủy ban kiểm tra|ubkt|ban thường vụ|ban tổ chức)\s+các\s+"
     r"(?:huyện ủy|thị ủy|thành ủy|tỉnh ủy|đảng ủy|cấp ủy))(?!\w)"
 )
-# Where each can begin (`finditer_at`): every scope starts with `toàn`, every class with one of these.
+# Where each can begin (`finditer_at`): an organization with an organ, a body, a committee or a level
+# word; every scope with `toàn`, every class with one of these.
+_ORG_STARTS_RE = re.compile(word_start([*ORGANS, *BODIES, *COMMITTEES, *LEVELS]))
+assert all(_ORG_STARTS_RE.match(phrase) for phrase in (*ORGANS, *BODIES, *COMMITTEES, *LEVELS))
 _SCOPE_STARTS_RE = re.compile(word_start(["toàn"]))
 _CLASS_STARTS_RE = re.compile(word_start(["cấp ủy", "ủy ban kiểm tra", "ubkt", "ban thường vụ", "ban tổ chức"]))
 assert all(_SCOPE_STARTS_RE.match(s) for s in SCOPES) and all(_CLASS_STARTS_RE.match(c) for c in BODY_CLASSES)
@@ -106,7 +109,7 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
     """Named organizations, committees (and the organs speaking for them) and bare places in
     text[start:end]; `depth_at(pos)` says how many parentheses a position sits in."""
     found: list[Org] = []
-    for om in ORG_RE.finditer(m, start, end):
+    for om in finditer_at(_ORG_STARTS_RE, ORG_RE, m, start, end):
         depth = depth_at(om.start())
         if om["committee"]:
             name, name_end = _name_after(text, om.end(), end)
