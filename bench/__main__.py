@@ -256,7 +256,18 @@ def stage_costs(root: Path, sample: int, work: Path) -> dict:
     return timings
 
 
-def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto") -> dict:
+def _gc(stats: dict) -> dict:
+    """The crawl process's garbage collections (crawler/collector.py), from a run's stats."""
+    return {
+        "threshold": int(stats.get("gc/threshold") or 0),
+        "collections": sum(int(stats.get(f"gc/collections/gen{g}") or 0) for g in range(3)),
+        "seconds": float(stats.get("gc/seconds") or 0.0),
+    }
+
+
+def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto", settings: dict | None = None) -> dict:
+    """`settings` apply to both spiders: the bare one runs with the project's settings too."""
+    settings = {**SETTINGS, **(settings or {})}
     site = work / "site"
     t = time.perf_counter()
     counts = generate(site, n)
@@ -266,14 +277,15 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto") -> d
         bare_stats = work / "bare-stats.json"
         bare = run_measured(
             [sys.executable, "-m", "scrapy", "runspider", str(PROJECT_ROOT / "bench" / "spider.py"),
-             "-a", f"base_url={nginx.url}", "-a", f"stats_out={bare_stats}", *scrapy_args(SETTINGS)],
+             "-a", f"base_url={nginx.url}", "-a", f"stats_out={bare_stats}", *scrapy_args(settings)],
             nginx,
         )  # fmt: skip
-        bare_pages = json.loads(bare_stats.read_text())["response_received_count"]
+        bare_run_stats = json.loads(bare_stats.read_text())
+        bare_pages = bare_run_stats["response_received_count"]
         db = work / "bench.db"
         full = run_measured(
             crawl_command(nginx.url, db, spider_args={"max_pages": str(counts["listing_pages"])},
-                          settings={**SETTINGS, "WORKER_PROCESSES": str(workers)}),
+                          settings={**settings, "WORKER_PROCESSES": str(workers)}),
             nginx,
         )  # fmt: skip
     finally:
@@ -291,10 +303,12 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto") -> d
                     "processor": cpu_model()},
         "n": n,
         "worker_processes": workers,
+        "settings": {k: v for k, v in settings.items() if k not in SETTINGS or SETTINGS[k] != v},
         "site": counts,
         "generation_s": round(generation_s, 2),
-        "bare": _summary(bare, bare_pages),
-        "full": _summary(full, full_pages) | {"articles_stored": stored, "figures_stored": figures},
+        "bare": _summary(bare, bare_pages) | {"gc": _gc(bare_run_stats)},
+        "full": _summary(full, full_pages) | {"articles_stored": stored, "figures_stored": figures,
+                                              "gc": _gc(run_stats)},
         "stages_ms_per_article": {k: (round(v, 3) if isinstance(v, float) else v)
                                   for k, v in stage_costs(site, sample, work).items()},
         "db_bytes_per_1000_articles": round(db_bytes / max(stored, 1) * 1000),
@@ -328,7 +342,7 @@ def report(r: dict) -> str:
     lines = [
         f"N={r['n']} articles ({r['site']['listing_pages']} listing pages, {r['site']['old_layout']} old-layout, "
         f"{r['site']['scripted']} script-written); {r['machine']['cpus']} × {r['machine']['processor']}, "
-        f"Python {r['machine']['python']}",
+        f"Python {r['machine']['python']}" + "".join(f"; {k}={v}" for k, v in r.get("settings", {}).items()),
         f"{'':24}{'pages':>7}{'pages/s':>9}{'CPU s/1000 p':>14}{'+workers':>10}{'peak RSS MB':>13}{'nginx CPU s':>13}",
         f"{'1. bare Scrapy spider':24}{b['pages']:>7}{b['pages_per_s']:>9}{b['cpu_s_per_1000_pages']:>14}"
         f"{b['worker_cpu_s_per_1000_pages']:>10}{b['peak_rss_mb']:>13}{b['server_cpu_s']:>13}",
@@ -342,6 +356,11 @@ def report(r: dict) -> str:
         f"trafilatura (reference) {traf}",
         f"peak memory of the full crawler's processes together (crawl, forkserver, workers; PSS): "
         f"{f['peak_pss_all_processes_mb']} MB",
+        "garbage collector of the crawl process (threshold; collections; CPU s): "
+        + "; ".join(
+            f"{name} {g['threshold']}, {g['collections']}, {g['seconds']:.2f}"
+            for name, g in (("bare", b["gc"]), ("full", f["gc"]))
+        ),
         f"stored {f['articles_stored']} articles, {f['figures_stored']} figures; "
         f"database {r['db_bytes_per_1000_articles'] / 1e6:.2f} MB per 1,000 articles",
     ]
@@ -357,14 +376,18 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", default="auto", help="WORKER_PROCESSES of the full crawler (default: the crawler's own, auto)"
     )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting of both spiders (repeatable), e.g. --set GC_THRESHOLD=0")  # fmt: skip
     args = parser.parse_args(argv)
+    if any("=" not in pair for pair in args.set):
+        parser.error("--set takes NAME=VALUE")
     if args.n < 1:
         parser.error("-n must be at least 1")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-"))
     work.mkdir(parents=True, exist_ok=True)
     work.chmod(0o755)  # nginx's worker runs as another user: it must be able to read the site
     try:
-        result = benchmark(args.n, work, args.sample, args.workers)
+        result = benchmark(args.n, work, args.sample, args.workers, dict(pair.split("=", 1) for pair in args.set))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -3,14 +3,15 @@
 A crawl holds thousands of requests waiting in the scheduler, each a handful of dicts, and makes
 young objects by the hundred a page. With Python's own thresholds (a collection each 700 new
 objects, the oldest generation now and then) the collector walked that whole heap again and again:
-2.1 of the 18 CPU seconds of the crawl process in a crawl of 5,000 generated articles, more than
-all SQLite writes. From the spider's opening, the objects of start-up (modules, patterns, settings)
-are frozen out of every later collection, and the youngest generation is collected after
-GC_THRESHOLD new objects (default 50,000); cycles are still collected, only less often. Memory
-stays bounded: at most that many objects wait for a collection. At the engine's stop Python's
-settings come back, so a process that runs several crawls (a test session) is left as it was.
-With GC_THRESHOLD = 0 Python's own settings stay. Either way the run counts the collections and
-the CPU seconds they took (`gc/collections/gen0..2`, `gc/seconds`).
+1.6-1.9 CPU seconds of the crawl process in a crawl of 5,000 generated articles, more than all its
+SQLite writes (`python -m bench -n 5000 --set GC_THRESHOLD=0`). From the spider's opening, the
+objects of start-up (modules, patterns, settings) are frozen out of every later collection, and
+the youngest generation is collected after GC_THRESHOLD new objects (default 10,000); cycles are
+still collected, only less often. Memory stays bounded: at most that many objects wait for a
+collection. At the engine's stop Python's settings come back, so a process that runs several
+crawls (a test session) is left as it was. With GC_THRESHOLD = 0 Python's own settings stay.
+Either way the run counts the collections and the CPU seconds they took (`gc/collections/gen0..2`,
+`gc/seconds`).
 """
 
 from __future__ import annotations

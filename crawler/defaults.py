@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     # The crawl process's garbage collector (crawler/collector.py): the youngest generation is
     # collected after this many new objects, and start-up's objects are frozen out of collections;
     # 0 keeps Python's own settings (700). Collections are counted under gc/ either way.
-    "GC_THRESHOLD": 50_000,
+    "GC_THRESHOLD": 10_000,
     # Health of a run (crawler/health.py): a failed run exits non-zero and says why in crawl_runs.
     "HEALTH_MIN_ARTICLES": 1,
     "HEALTH_MAX_EMPTY_BODIES": 0,

@@ -306,7 +306,7 @@ def test_a_healthy_run_says_so(crawled_demo):
 
 def test_the_run_records_its_garbage_collector_settings(crawled_demo):
     stats = run_stats_of(crawled_demo)
-    assert stats["gc/threshold"] == "50000"  # GC_THRESHOLD's default (crawler/collector.py)
+    assert stats["gc/threshold"] == "10000"  # GC_THRESHOLD's default (crawler/collector.py)
     assert int(stats["gc/frozen_objects"]) > 1000
 
 

@@ -124,6 +124,37 @@ def test_the_parts_benchmark_switches_off_the_crawler_s_own_parts():
     assert exc.value.code == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gc-20k:GC_THRESHOLD=20000", ("gc-20k", {"GC_THRESHOLD": "20000"})),
+        ("two:A=1,B=x=y", ("two", {"A": "1", "B": "x=y"})),
+        ("no-settings:", None),
+        ("GC_THRESHOLD=0", None),
+        (":A=1", None),
+        ("half:A=1,B", None),
+    ],
+)
+def test_a_parts_variant_is_a_label_and_settings(text, expected):
+    import argparse
+
+    from bench.parts import variant
+
+    if expected is None:
+        with pytest.raises(argparse.ArgumentTypeError):
+            variant(text)
+    else:
+        assert variant(text) == expected
+
+
+def test_the_benchmark_refuses_a_setting_without_a_value():
+    from bench.__main__ import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["-n", "1", "--set", "GC_THRESHOLD"])
+    assert exc.value.code == 2
+
+
 def test_the_sameness_check_tells_a_reader_that_reads_one_word_differently(tmp_path, capsys):
     """`bench.same` is what says a change made for speed kept every figure: it must see a change."""
     import shutil
