@@ -11,6 +11,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.sites.baothanhhoa import SITE
+from crawler.spider import NEXT_LISTING_PRIORITY
 
 
 class BareSpider(scrapy.Spider):
@@ -32,8 +33,9 @@ class BareSpider(scrapy.Spider):
             if SITE.article_id(url):
                 yield scrapy.Request(url, callback=self.parse_article)
         next_href = response.css(SITE.listing.next_page).get()
-        if next_href and page < self.max_pages:
-            yield response.follow(next_href, callback=self.parse_section, cb_kwargs={"page": page + 1})
+        if next_href and page < self.max_pages:  # after the articles found so far, as the crawler does
+            yield response.follow(next_href, callback=self.parse_section, cb_kwargs={"page": page + 1},
+                                  priority=NEXT_LISTING_PRIORITY)  # fmt: skip
 
     def parse_article(self, response: Response) -> Iterable[Any]:
         return ()

@@ -28,6 +28,9 @@ from crawler.text import clean_text
 from crawler.workers import WorkerPool
 
 DEFAULT_MAX_PAGES = 5
+# A listing's next page waits behind the articles already found (Scrapy fetches higher priorities
+# first): a back-fill of 100,000 articles queues a few listing pages' links at a time.
+NEXT_LISTING_PRIORITY = -1
 MODES = ("incremental", "full")
 
 
@@ -335,13 +338,14 @@ class SiteSpider(scrapy.Spider):
             yield LimitItem(url=response.url, name="links_per_page", observed=len(on_page), allowed=cap)
             on_page = dict(list(on_page.items())[:cap])
         known_on_page = 0
+        articles = []
         for aid, (url, title) in on_page.items():
             if self.is_known(aid, title):
                 known_on_page += 1
             request = self.article_request(url, title=title, aid=aid)
             if request is not None:
                 stats.inc_value("spider/links/article")
-                yield request
+                articles.append(request)
         next_href = response.css(self.site.listing.next_page).get()
         overlap = max(1, self.settings.getint("INCREMENTAL_OVERLAP"))
         stop_at_known = self.mode == "incremental" and not self.catch_up
@@ -349,14 +353,18 @@ class SiteSpider(scrapy.Spider):
             # The articles from here on were stored by earlier runs: the new ones are behind us.
             stats.inc_value("spider/pagination/stopped_at_known")
         elif next_href and page < self.max_pages:
+            # After the articles found so far (a lower priority): the crawl does not run down the
+            # listing pages ahead of them, so its queue holds a few pages' links, not the archive's.
             yield response.follow(
                 next_href,
                 callback=self.parse_section,
                 errback=self.on_error,
                 cb_kwargs={"section": section, "page": page + 1},
+                priority=NEXT_LISTING_PRIORITY,
             )
         elif next_href:
             stats.inc_value("spider/pagination/stopped_at_max_pages")
+        yield from articles
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         """An RSS feed of the section: a cheap first source of new links."""

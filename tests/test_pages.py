@@ -187,3 +187,22 @@ def test_the_class_index_selects_what_xpath_selects(tmp_path):
         with pytest.raises(SelectorError):
             edge.select(css)
     assert len(selectors) >= 20 and checked >= 1000  # not a comparison of empty lists
+
+
+def test_a_listing_s_next_page_waits_behind_the_articles_it_lists():
+    """Articles first: a back-fill must not run down thousands of listing pages and queue every link."""
+    from scrapy.http import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.defaults import DEFAULTS
+    from spiders.baothanhhoa import BaothanhhoaSpider
+
+    crawler = get_crawler(BaothanhhoaSpider, {**DEFAULTS, "SQLITE_DB": ""})
+    spider = crawler._create_spider(base_url="http://127.0.0.1:9", max_pages="3")
+    url = "http://127.0.0.1:9/xay-dung-dang.htm"
+    response = HtmlResponse(url=url, body=(SAMPLE_SITE / "xay-dung-dang.htm").read_bytes(), request=Request(url))
+    out = list(spider.parse_section(response, section="xay-dung-dang", page=1))
+    articles = [r for r in out if r.callback == spider.parse_article]
+    (listing,) = [r for r in out if r.callback == spider.parse_section]
+    assert listing.url.endswith("/xay-dung-dang/trang-2.htm") and len(articles) >= 3
+    assert all(listing.priority < article.priority for article in articles)
