@@ -11,7 +11,7 @@ still collected, only less often. Memory stays bounded: at most that many object
 collection. At the engine's stop Python's settings come back, so a process that runs several
 crawls (a test session) is left as it was. With GC_THRESHOLD = 0 Python's own settings stay.
 Either way the run counts the collections and the CPU seconds they took (`gc/collections/gen0..2`,
-`gc/seconds`).
+`gc/seconds/gen0..2`, `gc/seconds` in all).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class GarbageCollection:
         self.threshold = threshold
         self.stats = stats
         self.opened = False
-        self.seconds = 0.0
+        self.seconds = [0.0, 0.0, 0.0]  # CPU seconds of each generation's collections
         self._began = 0.0
 
     @classmethod
@@ -84,9 +84,11 @@ class GarbageCollection:
         if phase == "start":
             self._began = time.thread_time()
             return
-        self.seconds += time.thread_time() - self._began
-        self.stats.inc_value(f"gc/collections/gen{info['generation']}")
-        self.stats.set_value("gc/seconds", round(self.seconds, 3))
+        took, generation = time.thread_time() - self._began, info["generation"]
+        self.seconds[generation] += took
+        self.stats.inc_value(f"gc/collections/gen{generation}")
+        self.stats.set_value(f"gc/seconds/gen{generation}", round(self.seconds[generation], 3))
+        self.stats.set_value("gc/seconds", round(sum(self.seconds), 3))
 
     def engine_stopped(self) -> None:
         if not self.opened:
