@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 
 from crawler.sites.baothanhhoa import SITE
-from crawler.text import clean_text, normalize_iso_datetime, parse_vn_datetime
+from crawler.text import clean_text, normalize, normalize_iso_datetime, parse_vn_datetime
 
 strip_lead_prefix, is_teaser = SITE.strip_lead_prefix, SITE.is_teaser
 
@@ -85,3 +85,18 @@ def test_parse_vn_datetime(raw, expected):
 )
 def test_normalize_iso_datetime(raw, expected):
     assert normalize_iso_datetime(raw) == expected
+
+
+def test_whitespace_is_collapsed_as_a_regex_would():
+    """clean_text collapses with str.split(): it must split exactly where `\\s+` matches."""
+    import random
+    import re
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert len(spaces) > 20
+    pool = [*spaces, "a", "Đ", "ả", "1", ".", "\u200b", "\u00a0"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        raw = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert clean_text(raw) == re.sub(r"\s+", " ", normalize(raw)).strip(), repr(raw)
