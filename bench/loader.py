@@ -14,6 +14,14 @@ stages), run this file in an export of it:
 
     rm -rf /tmp/old && mkdir /tmp/old && git archive eef4f21 | tar -x -C /tmp/old
     cp bench/loader.py /tmp/old/bench/ && cd /tmp/old && PYTHONPATH=. /work/main/.venv/bin/python -m bench.loader
+
+For an instruction count of the loader (the difference of the two "Collected" totals, divided by
+200, is the instructions a page; generating the site and loading the first page cancel out):
+
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        .venv/bin/python -m bench.loader --count 200
+    PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        .venv/bin/python -m bench.loader --count 0
 """
 
 from __future__ import annotations
@@ -91,9 +99,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of both ways, in turns (default 5)")
     parser.add_argument("--teasers", type=int, default=250, help="teasers added to the large page (default 250)")
     parser.add_argument("--articles", type=int, default=300, help="generated article pages (default 300)")
+    parser.add_argument("--count", type=int, metavar="N",
+                        help="load the first N+1 generated pages once and exit (for callgrind)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.teasers < 0 or args.articles < 1:
         parser.error("--rounds and --articles must be at least 1, --teasers at least 0")
+    if args.count is not None:
+        if not 0 <= args.count < args.articles:
+            parser.error("--count must be at least 0 and less than --articles")
+        with tempfile.TemporaryDirectory(prefix="bench-loader-") as tmp:
+            generate(Path(tmp) / "site", args.articles)
+            pages = sorted(p for p in (Path(tmp) / "site").glob("*.htm") if SITE.article_id(f"https://x/{p.name}"))
+            for page in pages[: args.count + 1]:  # the first warms the caches, in both runs
+                url = f"https://baothanhhoa.vn/{page.name}"
+                load_article(HtmlResponse(url=url, body=page.read_bytes()), url, SITE)
+        return 0
     indexed = loaders.Page.select
     with tempfile.TemporaryDirectory(prefix="bench-loader-") as tmp:
         sets = page_sets(Path(tmp), args.teasers, args.articles)

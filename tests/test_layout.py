@@ -147,6 +147,15 @@ def test_a_parts_variant_is_a_label_and_settings(text, expected):
         assert variant(text) == expected
 
 
+def test_the_loader_benchmark_loads_pages_for_an_instruction_count():
+    from bench.loader import main
+
+    assert main(["--count", "1", "--articles", "3"]) == 0
+    with pytest.raises(SystemExit) as exc:
+        main(["--count", "3", "--articles", "3"])
+    assert exc.value.code == 2
+
+
 def test_the_benchmark_refuses_a_setting_without_a_value():
     from bench.__main__ import main
 
