@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 
 from crawler.sites.baothanhhoa import SITE
@@ -40,7 +41,14 @@ class BareSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterable[Any]:
         return ()
 
-    def closed(self, reason: str) -> None:
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BareSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # At the engine's stop, when every component has written its counts into the stats.
+        crawler.signals.connect(spider.write_stats, signal=signals.engine_stopped)
+        return spider
+
+    def write_stats(self) -> None:
         if self.stats_out:
             with open(self.stats_out, "w", encoding="utf-8") as f:
                 json.dump(self.crawler.stats.get_stats(), f, default=str)

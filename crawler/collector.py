@@ -11,7 +11,7 @@ still collected, only less often. Memory stays bounded: at most that many object
 collection. At the engine's stop Python's settings come back, so a process that runs several
 crawls (a test session) is left as it was. With GC_THRESHOLD = 0 Python's own settings stay.
 Either way the run counts the collections and the CPU seconds they took (`gc/collections/gen0..2`,
-`gc/seconds/gen0..2`, `gc/seconds` in all).
+`gc/seconds/gen0..2`, `gc/seconds` in all), written into its stats when it ends.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import time
 from typing import Any
 
 from scrapy import signals
+
+from crawler.ledger import RunLedger
 
 
 class _Tuning:
@@ -52,12 +54,17 @@ _TUNING = _Tuning()
 
 
 class GarbageCollection:
-    """Sets the collector for the crawl (GC_THRESHOLD > 0); counts its collections under `gc/`."""
+    """Sets the collector for the crawl (GC_THRESHOLD > 0); counts its collections under `gc/`.
+
+    A collection may start at any allocation, in any thread: in the middle of a loop over the
+    stats' dict (the store saving them), say. So the count of each collection goes to this
+    object's own lists, and into the stats only at the run's end (before it is recorded)."""
 
     def __init__(self, threshold: int, stats: Any) -> None:
         self.threshold = threshold
         self.stats = stats
         self.opened = False
+        self.collections = [0, 0, 0]  # of each generation
         self.seconds = [0.0, 0.0, 0.0]  # CPU seconds of each generation's collections
         self._began = 0.0
 
@@ -65,7 +72,9 @@ class GarbageCollection:
     def from_crawler(cls, crawler: Any) -> GarbageCollection:
         extension = cls(crawler.settings.getint("GC_THRESHOLD"), crawler.stats)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.publish, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        RunLedger.of(crawler).before_finished(extension.publish)
         return extension
 
     def spider_opened(self) -> None:
@@ -79,21 +88,29 @@ class GarbageCollection:
         gc.callbacks.append(self._count)
 
     def _count(self, phase: str, info: dict) -> None:
-        """Counted as they happen, so the run's stats hold them whenever they are stored. A
-        collection runs in the thread that allocated: its start and its stop are in that thread."""
+        # A collection's start and stop are in one thread, and collections never overlap.
         if phase == "start":
             self._began = time.thread_time()
             return
-        took, generation = time.thread_time() - self._began, info["generation"]
-        self.seconds[generation] += took
-        self.stats.inc_value(f"gc/collections/gen{generation}")
-        self.stats.set_value(f"gc/seconds/gen{generation}", round(self.seconds[generation], 3))
-        self.stats.set_value("gc/seconds", round(sum(self.seconds), 3))
+        generation = info["generation"]
+        self.collections[generation] += 1
+        self.seconds[generation] += time.thread_time() - self._began
+
+    def publish(self) -> None:
+        """The collections so far into the stats (at the spider's close, before the run is
+        recorded, and at the engine's stop)."""
+        for generation, (n, seconds) in enumerate(zip(self.collections, self.seconds, strict=True)):
+            if n:
+                self.stats.set_value(f"gc/collections/gen{generation}", n)
+                self.stats.set_value(f"gc/seconds/gen{generation}", round(seconds, 3))
+        if any(self.collections):
+            self.stats.set_value("gc/seconds", round(sum(self.seconds), 3))
 
     def engine_stopped(self) -> None:
         if not self.opened:
             return
         self.opened = False
         gc.callbacks.remove(self._count)
+        self.publish()
         if self.threshold > 0:
             _TUNING.stop()

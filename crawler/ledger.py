@@ -56,6 +56,7 @@ class RunLedger:
     finish_reason: str | None = None
     finished: bool = False
     _callbacks: list[Callable[[RunLedger], None]] = field(default_factory=list)
+    _before: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def of(cls, crawler: Any) -> RunLedger:
@@ -186,6 +187,11 @@ class RunLedger:
         """Call `callback(ledger)` once the run is over and judged."""
         self._callbacks.append(callback)
 
+    def before_finished(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` just before the `on_finished` callbacks (which record the run's stats):
+        where a component kept counts of its own, it writes them into the stats there."""
+        self._before.append(callback)
+
     def _spider_closed(self, spider: Any, reason: str) -> None:
         self.finish_reason = reason
         self._finish_when_ready()
@@ -205,6 +211,8 @@ class RunLedger:
 
     def _finish(self) -> None:
         self.finished = True
+        for before in self._before:
+            before()
         for callback in self._callbacks:
             callback(self)
 

@@ -84,3 +84,30 @@ def test_a_stop_without_an_opening_changes_nothing(pythons_own_settings):
     ext.engine_stopped()  # the spider never opened (a bad argument, a database that cannot be used)
     assert gc.get_threshold() == pythons_own_settings
     assert isinstance(ext.stats, MemoryStatsCollector) and ext.stats.get_value("gc/threshold") is None
+
+
+def test_a_collection_while_the_stats_are_read_does_not_change_them():
+    """A collection may start at any allocation: in the middle of the store's loop over the stats."""
+    ext = extension(12_345)
+    ext.spider_opened()
+    stats = ext.stats.get_stats()
+    stats.update({f"spider/key{i}": i for i in range(50)})
+    for _ in stats.items():  # as storage.save_run_stats does
+        gc.collect(0)
+    ext.engine_stopped()
+    assert ext.stats.get_value("gc/collections/gen0") >= 50
+
+
+def test_the_collections_are_in_the_stats_before_the_run_is_recorded():
+    from crawler.ledger import RunLedger
+
+    crawler = get_crawler(settings_dict={"GC_THRESHOLD": 12_345})
+    ext = GarbageCollection.from_crawler(crawler)
+    ledger = RunLedger.of(crawler)
+    recorded: dict = {}
+    ledger.on_finished(lambda _: recorded.update(crawler.stats.get_stats()))  # as the store records the run
+    ext.spider_opened()
+    gc.collect(2)
+    ledger._spider_closed(None, "finished")
+    ext.engine_stopped()
+    assert recorded["gc/collections/gen2"] == 1 and recorded["gc/seconds"] >= 0
