@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting of both spiders (repeatable), e.g. --set GC_THRESHOLD=0")  # fmt: skip
     args = parser.parse_args(argv)
-    if any("=" not in pair for pair in args.set):
+    if any(not pair.partition("=")[0].strip() or "=" not in pair for pair in args.set):
         parser.error("--set takes NAME=VALUE")
     if args.n < 1:
         parser.error("-n must be at least 1")

@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n < 1 or args.rounds < 1:
         parser.error("-n and --rounds must be at least 1")
+    labels = [label for label, _ in args.variant or ()]
+    if "full crawler" in labels or len(set(labels)) != len(labels):
+        parser.error("each --variant needs a label of its own, other than 'full crawler'")
     variants = {"full crawler": {}, **dict(args.variant)} if args.variant else VARIANTS
     contenders = {name: (PROJECT_ROOT, settings) for name, settings in variants.items()}  # the full crawler first
     with work_folder("bench-parts-") as work:

@@ -44,7 +44,8 @@ class BareSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BareSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        # At the engine's stop, when every component has written its counts into the stats.
+        # At the engine's stop: after the spider's close, where the garbage collector's counts are
+        # written into the stats (crawler/collector.py), as they are for the crawler's run.
         crawler.signals.connect(spider.write_stats, signal=signals.engine_stopped)
         return spider
 

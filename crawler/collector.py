@@ -12,6 +12,12 @@ collection. At the engine's stop Python's settings come back, so a process that 
 crawls (a test session) is left as it was. With GC_THRESHOLD = 0 Python's own settings stay.
 Either way the run counts the collections and the CPU seconds they took (`gc/collections/gen0..2`,
 `gc/seconds/gen0..2`, `gc/seconds` in all), written into its stats when it ends.
+
+The collector is the process's: where one process runs several crawls at once (a script with
+Scrapy's CrawlerProcess), the first to open sets it for all of them until the last stops (each
+records the threshold in force in `gc/threshold`), and each counts every collection of the
+process while it runs, its neighbours' included. `scrapy shell` opens a spider and never stops the
+engine: its session keeps the crawl's settings.
 """
 
 from __future__ import annotations
@@ -110,7 +116,10 @@ class GarbageCollection:
         if not self.opened:
             return
         self.opened = False
-        gc.callbacks.remove(self._count)
-        self.publish()
-        if self.threshold > 0:
-            _TUNING.stop()
+        try:
+            if self._count in gc.callbacks:
+                gc.callbacks.remove(self._count)
+            self.publish()
+        finally:  # Python's settings come back whatever happened before
+            if self.threshold > 0:
+                _TUNING.stop()

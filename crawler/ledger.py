@@ -212,7 +212,10 @@ class RunLedger:
     def _finish(self) -> None:
         self.finished = True
         for before in self._before:
-            before()
+            try:
+                before()
+            except Exception:  # a count left out of the stats must not leave the run unrecorded
+                logger.exception("a component could not write its counts into the run's stats")
         for callback in self._callbacks:
             callback(self)
 

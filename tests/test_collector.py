@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import time
 
 import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler import collector
 from crawler.collector import GarbageCollection
 
 
@@ -18,12 +20,16 @@ def extension(threshold: int) -> GarbageCollection:
 
 @pytest.fixture(autouse=True)
 def pythons_own_settings():
-    """Each test starts from, and leaves, Python's settings as the session has them."""
+    """Each test starts from, and leaves, Python's settings as the session has them (a test that
+    fails half-way leaves no crawl counted as running, nor its callback)."""
     before = gc.get_threshold()
     assert gc.get_freeze_count() == 0
+    callbacks = list(gc.callbacks)
     yield before
     gc.set_threshold(*before)
     gc.unfreeze()
+    gc.callbacks[:] = callbacks
+    collector._TUNING.crawls, collector._TUNING.saved = 0, None
 
 
 def test_the_crawl_freezes_start_up_and_collects_the_young_less_often(pythons_own_settings):
@@ -111,3 +117,45 @@ def test_the_collections_are_in_the_stats_before_the_run_is_recorded():
     ledger._spider_closed(None, "finished")
     ext.engine_stopped()
     assert recorded["gc/collections/gen2"] == 1 and recorded["gc/seconds"] >= 0
+
+
+def test_the_seconds_counted_are_the_collections_cpu_time():
+    ext = extension(12_345)
+    ext.spider_opened()
+    heap = [[i] for i in range(300_000)]  # a heap that takes a full collection milliseconds
+    began = time.thread_time()
+    gc.collect(2)
+    took = time.thread_time() - began
+    ext.engine_stopped()
+    del heap
+    assert 0 < ext.stats.get_value("gc/seconds/gen2") <= took + 0.001
+
+
+class _BrokenStats(MemoryStatsCollector):
+    def set_value(self, key, value, spider=None):
+        if key.startswith("gc/collections"):
+            raise RuntimeError("the stats cannot be written")
+        super().set_value(key, value)
+
+
+def test_python_s_settings_come_back_even_when_the_counts_cannot_be_written(pythons_own_settings):
+    crawler = get_crawler(settings_dict={"GC_THRESHOLD": 12_345})
+    ext = GarbageCollection(12_345, _BrokenStats(crawler))
+    ext.spider_opened()
+    gc.collect(0)
+    with pytest.raises(RuntimeError):
+        ext.engine_stopped()
+    assert gc.get_threshold() == pythons_own_settings and gc.get_freeze_count() == 0
+    assert ext._count not in gc.callbacks
+
+
+def test_a_component_that_cannot_write_its_counts_leaves_the_run_recorded(caplog):
+    from crawler.ledger import RunLedger
+
+    ledger = RunLedger(MemoryStatsCollector(get_crawler()))
+    recorded = []
+    ledger.before_finished(lambda: 1 / 0)
+    ledger.on_finished(recorded.append)
+    ledger._spider_closed(None, "finished")
+    assert recorded == [ledger]
+    assert "could not write its counts" in caplog.text

@@ -156,11 +156,21 @@ def test_the_loader_benchmark_loads_pages_for_an_instruction_count():
     assert exc.value.code == 2
 
 
-def test_the_benchmark_refuses_a_setting_without_a_value():
+@pytest.mark.parametrize("pair", ["GC_THRESHOLD", "=5", " =5"])
+def test_the_benchmark_refuses_a_setting_without_a_name_and_a_value(pair):
     from bench.__main__ import main
 
     with pytest.raises(SystemExit) as exc:
-        main(["-n", "1", "--set", "GC_THRESHOLD"])
+        main(["-n", "1", "--set", pair])
+    assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("variants", [["full crawler:GC_THRESHOLD=0"], ["gc:GC_THRESHOLD=0", "gc:GC_THRESHOLD=20000"]])
+def test_the_parts_benchmark_refuses_variants_that_would_hide_one_another(variants):
+    from bench.parts import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([arg for variant in variants for arg in ("--variant", variant)])
     assert exc.value.code == 2
 
 
