@@ -265,9 +265,20 @@ def _gc(stats: dict) -> dict:
     }
 
 
+def setting_pairs(pairs: list[str]) -> dict[str, str]:
+    """`NAME=VALUE` texts as settings; ValueError for one without a name or an `=`."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"not NAME=VALUE: {pair!r}")
+        settings[name] = value
+    return settings
+
+
 def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto", settings: dict | None = None) -> dict:
     """`settings` apply to both spiders: the bare one runs with the project's settings too."""
-    settings = {**SETTINGS, **(settings or {})}
+    chosen, settings = settings or {}, {**SETTINGS, **(settings or {})}
     site = work / "site"
     t = time.perf_counter()
     counts = generate(site, n)
@@ -303,7 +314,7 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto", sett
                     "processor": cpu_model()},
         "n": n,
         "worker_processes": workers,
-        "settings": {k: v for k, v in settings.items() if k not in SETTINGS or SETTINGS[k] != v},
+        "settings": chosen,
         "site": counts,
         "generation_s": round(generation_s, 2),
         "bare": _summary(bare, bare_pages) | {"gc": _gc(bare_run_stats)},
@@ -379,15 +390,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a setting of both spiders (repeatable), e.g. --set GC_THRESHOLD=0")  # fmt: skip
     args = parser.parse_args(argv)
-    if any(not pair.partition("=")[0].strip() or "=" not in pair for pair in args.set):
-        parser.error("--set takes NAME=VALUE")
+    try:
+        settings = setting_pairs(args.set)
+    except ValueError as exc:
+        parser.error(f"--set takes NAME=VALUE: {exc}")
     if args.n < 1:
         parser.error("-n must be at least 1")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-"))
     work.mkdir(parents=True, exist_ok=True)
     work.chmod(0o755)  # nginx's worker runs as another user: it must be able to read the site
     try:
-        result = benchmark(args.n, work, args.sample, args.workers, dict(pair.split("=", 1) for pair in args.set))
+        result = benchmark(args.n, work, args.sample, args.workers, settings)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

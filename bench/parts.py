@@ -15,6 +15,7 @@ import argparse
 import json
 import statistics
 
+from bench.__main__ import setting_pairs
 from bench.ab import MEASURES, crawl_in_turns, work_folder
 from crawler.settings import ITEM_PIPELINES
 from demo.server import PROJECT_ROOT
@@ -34,8 +35,11 @@ VARIANTS: dict[str, dict[str, str]] = {  # a name, and the settings that switch 
 def variant(text: str) -> tuple[str, dict[str, str]]:
     """`label:NAME=VALUE,NAME=VALUE` → (label, settings)."""
     label, sep, pairs = text.partition(":")
-    settings = dict(pair.split("=", 1) for pair in pairs.split(",") if "=" in pair)
-    if not sep or not label or not settings or len(settings) != len(pairs.split(",")):
+    try:
+        settings = setting_pairs(pairs.split(","))
+    except ValueError:
+        settings = {}
+    if not sep or not label or not settings:
         raise argparse.ArgumentTypeError(f"not LABEL:NAME=VALUE[,NAME=VALUE]: {text!r}")
     return label, settings
 

@@ -3,7 +3,7 @@
 A crawl holds thousands of requests waiting in the scheduler, each a handful of dicts, and makes
 young objects by the hundred a page. With Python's own thresholds (a collection each 700 new
 objects, the oldest generation now and then) the collector walked that whole heap again and again:
-1.6-1.9 CPU seconds of the crawl process in a crawl of 5,000 generated articles, more than all its
+1.5-2.2 CPU seconds of the crawl process in a crawl of 5,000 generated articles, more than all its
 SQLite writes (`python -m bench -n 5000 --set GC_THRESHOLD=0`). From the spider's opening, the
 objects of start-up (modules, patterns, settings) are frozen out of every later collection, and
 the youngest generation is collected after GC_THRESHOLD new objects (default 10,000); cycles are

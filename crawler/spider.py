@@ -338,14 +338,13 @@ class SiteSpider(scrapy.Spider):
             yield LimitItem(url=response.url, name="links_per_page", observed=len(on_page), allowed=cap)
             on_page = dict(list(on_page.items())[:cap])
         known_on_page = 0
-        articles = []
         for aid, (url, title) in on_page.items():
             if self.is_known(aid, title):
                 known_on_page += 1
             request = self.article_request(url, title=title, aid=aid)
             if request is not None:
                 stats.inc_value("spider/links/article")
-                articles.append(request)
+                yield request
         next_href = response.css(self.site.listing.next_page).get()
         overlap = max(1, self.settings.getint("INCREMENTAL_OVERLAP"))
         stop_at_known = self.mode == "incremental" and not self.catch_up
@@ -364,7 +363,6 @@ class SiteSpider(scrapy.Spider):
             )
         elif next_href:
             stats.inc_value("spider/pagination/stopped_at_max_pages")
-        yield from articles
 
     def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
         """An RSS feed of the section: a cheap first source of new links."""
