@@ -191,6 +191,29 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def pool_workers(crawl_pid: int) -> list[int]:
+    """The processes the worker pool's forkserver forked for the crawl, alive."""
+    below = descendants(crawl_pid)
+    servers = {pid for pid in below if parent_of(pid) == crawl_pid and b"multiprocessing.forkserver" in cmdline(pid)}
+    return sorted(pid for pid in below if parent_of(pid) in servers and alive(pid))
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
 def alive(pid: int) -> bool:
     """Running (a zombie waiting for its parent to read its status has ended)."""
     try:

@@ -14,9 +14,9 @@ from crawler.rendering import find_chromium
 from crawler.sites.baothanhhoa import SITE
 from demo.server import Fault
 from tests.support import (
-    descendants,
     last_run,
     page_for,
+    pool_workers,
     rows,
     run_crawl,
     start_paced_crawl,
@@ -364,7 +364,8 @@ def test_a_worker_killed_mid_crawl_costs_no_page(site, tmp_path):
     db = tmp_path / "db"
     process = start_paced_crawl(base_url, db)
     deadline = time.monotonic() + 60
-    while not (workers := [pid for pid in descendants(process.pid) if parent_of(pid) != process.pid]):
+    # The pool's workers, not Chromium's processes: the browser's are grandchildren of the crawl too.
+    while not (workers := pool_workers(process.pid)):
         assert time.monotonic() < deadline, "no worker process started"
         time.sleep(0.05)
     os.kill(workers[0], signal.SIGKILL)  # what the OOM killer does to the largest process
@@ -373,14 +374,6 @@ def test_a_worker_killed_mid_crawl_costs_no_page(site, tmp_path):
     assert rows(db, "select count(*) n from articles")[0]["n"] == 8
     assert failures(db) == []
     assert run_stats_of(db)["workers/pool_restarted"] == "1"
-
-
-def parent_of(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def test_one_sigint_stops_gracefully_and_flushes_what_was_scraped(site, tmp_path):

@@ -24,6 +24,7 @@ from tests.support import (
     descendants,
     grow,
     hold_lock_after,
+    pool_workers,
     rows,
     small_filesystem,
     start_crawl,
@@ -175,8 +176,8 @@ def test_kill_9_leaves_no_process_behind(site, tmp_path):
     base_url, state = site
     state.article_delay = 0.3
     process = start_crawl(base_url, tmp_path / "db", **ARGS)
-    wait_until(lambda: len(descendants(process.pid)) >= 2, what="the crawl's worker processes")
-    children = descendants(process.pid)  # the forkserver and every worker started by now
+    wait_until(lambda: pool_workers(process.pid), what="the crawl's worker processes")
+    children = descendants(process.pid)  # the forkserver, every worker started by now, the browser's
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)
     wait_until(lambda: not any(alive(pid) for pid in children), timeout=20, what="the workers' exit")
