@@ -23,6 +23,14 @@ DEFAULTS: dict[str, Any] = {
     # one a core this process may use, within its container's CPU quota (they start only as pages
     # wait for them); 0: in-process.
     "WORKER_PROCESSES": "auto",
+    # How much lower the workers run than the crawl (added to their niceness, 0-19): the engine's
+    # thread is the serial part, and the workers wait for pages when they take its core.
+    "WORKER_NICENESS": 10,
+    # Bytes of downloaded pages the engine lets wait for the spider and the workers before it stops
+    # taking new requests (Scrapy's default is 5 MB: a thousand small pages held in memory, as the
+    # workers, running below the crawl, take them at their own pace). 1 MB is about 15 of the live
+    # site's pages, beside the downloads in flight: more than the workers of a small machine read at once.
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 1_000_000,
     # The crawl process's garbage collector (crawler/collector.py): the youngest generation is
     # collected after this many new objects, and start-up's objects are frozen out of collections;
     # 0 keeps Python's own settings (700). Collections are counted under gc/ either way.

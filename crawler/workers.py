@@ -61,10 +61,15 @@ def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
     threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
 
 
-def _init_worker() -> None:
+def _init_worker(niceness: int = 0) -> None:
     # Ctrl-C reaches the whole process group: the crawl stops gracefully and ends the workers;
     # a worker that died of the same signal would take the items it held with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness:
+        # The engine's one thread is the crawl's serial part: when the workers take a core it needs,
+        # every worker waits for pages (see WORKER_NICENESS). Raising it is allowed to anyone.
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
     exit_with_crawl()
 
 
@@ -99,13 +104,13 @@ class _Executor:
 
     __slots__ = ("pool", "waiting")
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, niceness: int = 0) -> None:
         os.environ[CRAWL_PID] = str(os.getpid())
         os.environ[CRAWL_STARTED] = process_started() or ""
         context = multiprocessing.get_context("forkserver")
         # The forkserver imports this module first: its own watch makes it exit with the crawl.
         context.set_forkserver_preload(["crawler._forkserver_guard"])
-        self.pool = ProcessPoolExecutor(size, mp_context=context, initializer=_init_worker)
+        self.pool = ProcessPoolExecutor(size, mp_context=context, initializer=_init_worker, initargs=(niceness,))
         # Every worker with the first task, before the pool's thread starts (as the pool does for
         # "fork"), not one a task: a worker started while that thread is between two waits is not
         # watched, and its death goes unnoticed until another task comes (after the last page, never).
@@ -178,8 +183,9 @@ class WorkerPool:
     page, stopped after their last task when the engine stops. `WorkerPool.of(crawler)` is how a
     component finds the pool of its crawl; without workers it runs each step in-process."""
 
-    def __init__(self, size: int, stats: Any = None, close_timeout: float = CLOSE_TIMEOUT) -> None:
+    def __init__(self, size: int, stats: Any = None, close_timeout: float = CLOSE_TIMEOUT, niceness: int = 0) -> None:
         self.size = size
+        self.niceness = niceness
         self.stats = stats
         self.close_timeout = close_timeout
         self._executor: _Executor | None = None
@@ -190,7 +196,7 @@ class WorkerPool:
         size = worker_count(crawler.settings.get("WORKER_PROCESSES"))
         if size <= 0:
             raise NotConfigured("WORKER_PROCESSES is 0: the per-page steps run in the crawl's process")
-        pool = cls(size, crawler.stats)
+        pool = cls(size, crawler.stats, niceness=worker_niceness(crawler.settings.get("WORKER_NICENESS")))
         _POOLS[crawler] = pool
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
@@ -225,7 +231,7 @@ class WorkerPool:
         async with self._alone_lock[1]:  # one at a time: memory may be what kills the workers
             if self.stats is not None:
                 self.stats.inc_value("workers/tasks_read_alone")
-            executor = _Executor(1)
+            executor = _Executor(1, self.niceness)
             try:
                 return await executor.run(fn, args, kwargs)
             except BrokenProcessPool:
@@ -236,7 +242,7 @@ class WorkerPool:
 
     async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         if self._executor is None:
-            self._executor = _Executor(self.size)
+            self._executor = _Executor(self.size, self.niceness)
         executor = self._executor
         try:
             return await executor.run(fn, args, kwargs)
@@ -268,6 +274,17 @@ def worker_count(value: Any, cgroup: Path = CGROUP) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ValueError(f"WORKER_PROCESSES must be a number or 'auto', not {value!r}") from None
+
+
+def worker_niceness(value: Any) -> int:
+    """WORKER_NICENESS as the increment a worker adds to its niceness (0 to 19, as `nice` takes)."""
+    try:
+        niceness = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"WORKER_NICENESS must be a whole number from 0 to 19, not {value!r}") from None
+    if not 0 <= niceness <= 19:
+        raise ValueError(f"WORKER_NICENESS must be a whole number from 0 to 19, not {value!r}")
+    return niceness
 
 
 def cpu_quota(cgroup: Path = CGROUP) -> float | None:

@@ -163,13 +163,19 @@ def test_bad_arguments_are_rejected_before_fetching(site, tmp_path, args, messag
     assert not db.exists()
 
 
-@pytest.mark.parametrize("value", ["many", "1.5", ""])
-def test_a_bad_worker_count_is_rejected_before_fetching(site, tmp_path, value):
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [("WORKER_PROCESSES", "many", "WORKER_PROCESSES must be a number or 'auto'"),
+     ("WORKER_PROCESSES", "1.5", "WORKER_PROCESSES must be a number or 'auto'"),
+     ("WORKER_PROCESSES", "", "WORKER_PROCESSES must be a number or 'auto'"),
+     ("WORKER_NICENESS", "20", "WORKER_NICENESS must be a whole number from 0 to 19")],
+)  # fmt: skip
+def test_a_bad_worker_setting_is_rejected_before_fetching(site, tmp_path, name, value, message):
     base_url, state = site
     db = tmp_path / "bad.db"
-    result = run_crawl(base_url, db, settings={"WORKER_PROCESSES": value})
+    result = run_crawl(base_url, db, settings={name: value})
     assert result.returncode == 2
-    assert "WORKER_PROCESSES must be a number or 'auto'" in result.stderr
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert state.requests == []
     assert not db.exists()

@@ -6,7 +6,7 @@ import pytest
 from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 
-from crawler.workers import cpu_quota, worker_count
+from crawler.workers import cpu_quota, worker_count, worker_niceness
 
 
 def test_defaults_are_polite_and_safe(monkeypatch):
@@ -38,6 +38,17 @@ def test_worker_count(value, expected, monkeypatch, tmp_path):
 def test_a_bad_worker_count_says_what_is_wanted(value):
     with pytest.raises(ValueError, match="WORKER_PROCESSES must be a number or 'auto'"):
         worker_count(value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(10, 10), ("0", 0), ("19", 19), (" 5 ", 5)])
+def test_worker_niceness(value, expected):
+    assert worker_niceness(value) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "20", "low", "2.5", "", None])
+def test_a_bad_worker_niceness_says_what_is_wanted(value):
+    with pytest.raises(ValueError, match="WORKER_NICENESS must be a whole number from 0 to 19"):
+        worker_niceness(value)
 
 
 @pytest.mark.parametrize(

@@ -147,8 +147,8 @@ def test_a_task_the_broken_pool_never_answers_is_tried_again(monkeypatch):
     pool = WorkerPool(1, MemoryStatsCollector(get_crawler()))
     real_start = workers._Executor.__init__
 
-    def lose_tasks_once(executor, size):
-        real_start(executor, size)
+    def lose_tasks_once(executor, *args):
+        real_start(executor, *args)
         if not hasattr(lose_tasks_once, "done"):
             lose_tasks_once.done = True
             executor.pool.shutdown()
@@ -275,3 +275,23 @@ def test_a_task_stuck_when_the_crawl_ends_is_killed_with_its_worker():
     assert not closing.is_alive()
     assert pool.stats.get_value("workers/killed_at_close") == 1
     wait_until(lambda: not alive(pids[0]), timeout=10, what="the stuck worker to end")
+
+
+def own_niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.parametrize("niceness", [0, 7])
+def test_workers_run_below_the_crawl_by_their_niceness(niceness):
+    """The engine's thread is the crawl's serial part: a worker must not take its core."""
+    pool = WorkerPool(1, MemoryStatsCollector(get_crawler()), niceness=niceness)
+
+    async def go():
+        return await pool.run(own_niceness), await pool.run(os.getpid)
+
+    try:
+        worker_niceness, worker = asyncio.run(go())
+    finally:
+        pool.close()
+    assert worker != os.getpid()
+    assert worker_niceness == min(own_niceness() + niceness, 19)

@@ -20,7 +20,7 @@ from crawler import outcome
 from crawler.defaults import Defaults
 from crawler.ledger import RunLedger
 from crawler.storage import StorageError, open_database
-from crawler.workers import worker_count
+from crawler.workers import worker_count, worker_niceness
 
 
 class Command(ScrapyCrawlCommand):
@@ -44,6 +44,7 @@ class Command(ScrapyCrawlCommand):
         Defaults().update_settings(settings)  # the add-ons apply later, when the crawler starts
         try:
             worker_count(settings.get("WORKER_PROCESSES"))
+            worker_niceness(settings.get("WORKER_NICENESS"))
         except ValueError as exc:
             raise UsageError(str(exc), print_help=False) from None
         if not self._database_usable(settings):
