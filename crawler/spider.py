@@ -384,7 +384,12 @@ class SiteSpider(scrapy.Spider):
         """Not every section has a feed: a missing one is counted, not a failure of the run."""
         self.crawler.stats.inc_value("spider/feeds/unavailable")
 
-    async def parse_article(self, response: Response, requested_id: str | None = None) -> AsyncIterator[Any]:
+    async def parse_article(self, response: Response, requested_id: str | None = None) -> list[Any]:
+        """What an article page gives, as a list: Scrapy passes an async generator's output through
+        every spider middleware's async wrapper, one hop at a time, a list through their plain loops."""
+        return [output async for output in self._read_article(response, requested_id)]
+
+    async def _read_article(self, response: Response, requested_id: str | None) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         # The article is the one the request named, whatever the page says of itself.
         requested_id = requested_id or self.site.article_id(response.request.url if response.request else response.url)

@@ -200,7 +200,7 @@ def test_a_page_the_loader_cannot_parse_is_recorded_not_raised(monkeypatch, capl
     response = HtmlResponse(url=url, body=b"<html></html>", request=Request(url))
 
     async def collect():
-        return [x async for x in spider.parse_article(response, requested_id="152030")]
+        return await spider.parse_article(response, requested_id="152030")
 
     (item,) = asyncio.run(collect())
     assert (item["kind"], item["article_id"]) == ("parse_error", "152030")
