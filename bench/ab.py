@@ -5,10 +5,11 @@
 
 This shared machine varies by ±15% from one run to the next, more than most changes of the per-page
 path are worth; `make bench` runs each crawler once, minutes apart. Here the two trees crawl the same
-site through the same nginx in turns (A, B, A, B, …), so a slow minute of the machine falls on both,
-and the medians of the rounds are compared. Only the full crawler runs (the bare spider is the same
-in both). A revision is exported with `git archive` into the work folder; "." is the working tree as
-it is, uncommitted changes included.
+site through the same nginx in turns (A, B, A, B, …), so a slow minute of the machine falls on both.
+Two comparisons are printed: the ratio of the two medians, and the median of each round's own ratio
+(B's crawl over the A crawl just before it), which one crawl caught by a slow minute of the machine
+does not move. Only the full crawler runs (the bare spider is the same in both). A revision is exported with
+`git archive` into the work folder; "." is the working tree as it is, uncommitted changes included.
 """
 
 from __future__ import annotations
@@ -123,6 +124,13 @@ def crawl_in_turns(
     return runs
 
 
+def paired_ratio(a: list[dict], b: list[dict], measure: str) -> float:
+    """The median, over the rounds, of b's value over a's in the same round. The host drifts within
+    a run (by a fifth, in some runs); the two crawls of a round are seconds apart, and one crawl
+    caught by a slow minute moves one round's ratio, where it can move either median."""
+    return statistics.median(rb[measure] / ra[measure] for ra, rb in zip(a, b, strict=True))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ab", description=__doc__.split("\n\n")[0])
     parser.add_argument("a", help="a git revision, a folder, or . (the working tree)")
@@ -143,8 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     for label, revision in (("A", args.a), ("B", args.b)):
         print(f"{label} median  " + "".join(f"{v:>17}" for v in medians[label].values()) + f"   {revision}")
     print("B / A     " + "".join(f"{medians['B'][m] / medians['A'][m]:>17.2f}" for m in MEASURES))
+    paired = {m: round(paired_ratio(runs["A"], runs["B"], m), 3) for m in MEASURES}
+    print("B / A by round (the median of each round's B over A):")
+    print("          " + "".join(f"{v:>17.2f}" for v in paired.values()))
     if args.json:
-        result = {"n": args.n, "a": args.a, "b": args.b, "workers": args.workers, "runs": runs, "medians": medians}
+        result = {"n": args.n, "a": args.a, "b": args.b, "workers": args.workers, "runs": runs, "medians": medians,
+                  "paired_ratios": paired}  # fmt: skip
         args.json.write_text(json.dumps(result, indent=2))
     return 0
 

@@ -16,7 +16,7 @@ import json
 import statistics
 
 from bench.__main__ import setting_pairs
-from bench.ab import MEASURES, crawl_in_turns, work_folder
+from bench.ab import MEASURES, crawl_in_turns, paired_ratio, work_folder
 from crawler.settings import ITEM_PIPELINES
 from demo.server import PROJECT_ROOT
 
@@ -64,9 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         runs = crawl_in_turns(contenders, work, n=args.n, rounds=args.rounds, workers=args.workers)
     medians = {name: {m: statistics.median(r[m] for r in rows) for m in MEASURES} for name, rows in runs.items()}
     full = medians["full crawler"]
-    print(f"medians of {args.rounds} rounds, N={args.n}; in brackets, against the full crawler")
+    print(f"medians of {args.rounds} rounds, N={args.n}; in brackets, against the full crawler: the medians' ratio,"
+          " then the median of the rounds' own ratios")  # fmt: skip
     for name, row in medians.items():
-        print(f"{name:<24}" + "".join(f"{row[m]:>9.2f} ({row[m] / full[m]:4.2f})" for m in MEASURES))
+        print(f"{name:<24}" + "".join(
+            f"{row[m]:>9.2f} ({row[m] / full[m]:4.2f}, {paired_ratio(runs['full crawler'], runs[name], m):4.2f})"
+            for m in MEASURES))  # fmt: skip
     return 0
 
 

@@ -40,8 +40,7 @@ TELNETCONSOLE_ENABLED = False
 # the user's home: not something a scheduled crawler should open. Turn it on with -s when wanted.
 REMOTE_CONTROL_ENABLED = False
 # A response yields at most one item here, and a listing's requests are queued at once: Scrapy starts
-# this many tasks for every response (an asyncio queue and its workers), so more only costs CPU
-# (8 cost the crawl process 8% more a page than 1: README, "The item path").
+# this many tasks for every response (an asyncio queue and its workers), and more would wait idle.
 CONCURRENT_ITEMS = 1
 COOKIES_ENABLED = False
 LOG_LEVEL = "INFO"

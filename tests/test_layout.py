@@ -206,3 +206,23 @@ def test_the_loader_benchmark_compares_the_class_index_with_xpath_and_puts_it_ba
     assert "index ms" in rows[0] and "XPath ms" in rows[0]
     assert len(rows) == 6 and rows[3].startswith("sample page + 20 teasers") and "layout unknown" in rows[4]
     assert "20 one-link teasers, unknown" in rows[5]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "medians", "paired"),
+    [
+        ([300, 250, 200, 150], [330, 275, 220, 165], 1.1, 1.1),  # the machine slows; B 10% faster throughout
+        ([300, 150, 240], [330, 165, 200], 0.83, 1.1),  # one B crawl caught a slow minute of the machine
+        ([200, 200, 200], [180, 180, 180], 0.9, 0.9),
+    ],
+)
+def test_the_round_by_round_ratio_is_moved_by_no_single_slow_crawl(a, b, medians, paired):
+    import statistics
+
+    from bench.ab import paired_ratio
+
+    rows_a, rows_b = [{"pages/s": float(v)} for v in a], [{"pages/s": float(v)} for v in b]
+    assert statistics.median(b) / statistics.median(a) == pytest.approx(medians, abs=0.005)
+    assert paired_ratio(rows_a, rows_b, "pages/s") == pytest.approx(paired)
+    with pytest.raises(ValueError):
+        paired_ratio(rows_a, rows_b[:-1], "pages/s")  # a round without its pair
