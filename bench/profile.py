@@ -6,6 +6,12 @@ under cProfile, reported by component and by function.
 
 cProfile sees the crawl's main thread only (the worker processes and the pool's hand-off threads
 are outside it) and slows what it sees, small functions most: read the shares, not the seconds.
+
+    .venv/bin/python -m bench.profile -n 5000 --wall     # the main thread's wall-clock time (py-spy)
+
+`--wall` samples the crawl with py-spy (installed by `make bench`) instead: how much of the event
+loop's time it is busy, and where, with the time spent inside C code (SQLite's, lxml's) charged to
+the Python line that called it; time waiting for a core is in it too. cProfile counts CPU only.
 """
 
 from __future__ import annotations
@@ -107,6 +113,36 @@ def report(stats: pstats.Stats, n: int, workers: str, top: int) -> str:
     return "\n".join(lines)
 
 
+def wall_report(samples: Path, top: int) -> str:
+    """The crawl's main thread, from py-spy's raw samples (`stack;frames;... count` a line, the
+    thread first): the share of samples the event loop waited in its selector, and each busy
+    sample charged to the component of its innermost frame (a C call's time to its caller)."""
+    busy: dict[str, int] = {}
+    lines_: dict[str, int] = {}
+    idle = total = 0
+    for line in samples.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if not count.isdigit() or "MainThread" not in frames[0]:
+            continue
+        n, leaf = int(count), frames[-1]
+        total += n
+        if leaf.startswith(("select (selectors.py", "poll (selectors.py")):  # the event loop, waiting
+            idle += n
+            continue
+        function, _, where = leaf.rstrip(")").partition(" (")  # `function (path:line)`, the path relative
+        name = component(f"/{where}({function}) {function}")
+        busy[name] = busy.get(name, 0) + n
+        lines_[leaf] = lines_.get(leaf, 0) + n
+    if not total:
+        return "no samples of the crawl's main thread"
+    out = [f"the crawl process's main thread: {total} samples, busy {1 - idle / total:.1%} of its wall-clock time"]
+    out += [f"  {n / total:6.1%}  {name}" for name, n in sorted(busy.items(), key=lambda kv: -kv[1])]
+    out.append(f"top {top} lines by samples:")
+    out += [f"  {n / total:6.1%}  {leaf}" for leaf, n in sorted(lines_.items(), key=lambda kv: -kv[1])[:top]]
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=2000, help="articles in the generated site (default 2000)")
@@ -114,32 +150,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=15, help="functions listed (default 15)")
     parser.add_argument("--out", type=Path, help="keep the raw profile here (for snakeviz, pstats)")
     parser.add_argument("--read", type=Path, help="report on a profile kept with --out earlier; crawl nothing")
+    parser.add_argument("--wall", action="store_true", help="sample the wall-clock time with py-spy, not cProfile")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("-n must be at least 1")
     if args.read:
         if not args.read.is_file():
             parser.error(f"no profile at {args.read}")
-        print(report(pstats.Stats(str(args.read)), args.n, args.workers, args.top))
+        print(wall_report(args.read, args.top) if args.wall else report(pstats.Stats(str(args.read)), args.n,
+                                                                            args.workers, args.top))  # fmt: skip
         return 0
+    spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or shutil.which("py-spy")
+    if args.wall and spy is None:
+        parser.error("--wall needs py-spy: `make bench` installs it (pip install py-spy)")
     work = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     work.chmod(0o755)  # nginx's worker runs as another user
     try:
         counts = generate(work / "site", args.n)
         nginx = Nginx(work / "site", work / "nginx")
-        out = args.out or work / "crawl.prof"
+        out = args.out or work / ("crawl.spy" if args.wall else "crawl.prof")
         cmd = crawl_command(nginx.url, work / "bench.db", spider_args={"max_pages": str(counts["listing_pages"])},
                             settings={**SETTINGS, "WORKER_PROCESSES": args.workers})  # fmt: skip
         assert cmd[1:3] == ["-m", "scrapy"]
-        cmd = [sys.executable, "-c", RUNNER, str(out), *cmd[3:]]
+        if not args.wall:
+            cmd = [sys.executable, "-c", RUNNER, str(out), *cmd[3:]]
         try:
-            done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+            crawl = subprocess.Popen(
+                cmd, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            )
+            if args.wall:  # attached to the crawl: py-spy as its parent fails when the crawl exits
+                sampler = subprocess.Popen(
+                    [spy, "record", "--pid", str(crawl.pid), "--threads", "--idle", "--rate", "200", "--format", "raw",
+                     "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                )  # fmt: skip
+            _, stderr = crawl.communicate()
+            if args.wall and sampler.wait(timeout=120) != 0 and not out.exists():
+                stderr += sampler.stderr.read() if sampler.stderr else ""
+                crawl.returncode = crawl.returncode or 1
         finally:
             nginx.stop()
-        if done.returncode != 0:
-            print(done.stderr[-2000:], file=sys.stderr)
+        if crawl.returncode != 0:
+            print(stderr[-2000:], file=sys.stderr)
             return 1
-        print(report(pstats.Stats(str(out)), args.n, args.workers, args.top))
+        print(wall_report(out, args.top) if args.wall else report(pstats.Stats(str(out)), args.n, args.workers,
+                                                                   args.top))  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

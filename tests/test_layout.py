@@ -87,6 +87,29 @@ def test_the_profile_report_charges_built_ins_to_their_callers(tmp_path):
     assert exc.value.code == 2
 
 
+def test_the_wall_clock_profile_reads_the_main_thread_s_samples(tmp_path):
+    """py-spy's raw lines: a thread, its frames, a count. Waiting in the selector is idle; a C call's
+    samples (SQLite's executemany) are charged to the line of ours that made it."""
+    from bench.profile import wall_report
+
+    samples = tmp_path / "crawl.spy"
+    samples.write_text(
+        "thread (1): MainThread;run (scrapy/crawler.py:9);select (selectors.py:468) 25\n"
+        "thread (1): MainThread;run (scrapy/crawler.py:9);replace_extractions_batch (crawler/storage.py:578) 50\n"
+        "thread (1): MainThread;run (scrapy/crawler.py:9);_next_request (scrapy/core/engine.py:20) 25\n"
+        "thread (2): Thread-1;_bootstrap (threading.py:1002);wait (threading.py:327) 900\n"
+        "a line that is no sample\n",
+        encoding="utf-8",
+    )
+    report = wall_report(samples, 1)
+    assert "100 samples, busy 75.0% of its wall-clock time" in report
+    assert "50.0%  SQLite (storage, sqlite-utils, the C calls)" in report
+    assert "25.0%  Scrapy engine, downloader, middlewares" in report
+    assert report.endswith("50.0%  replace_extractions_batch (crawler/storage.py:578)")
+    (tmp_path / "empty.spy").write_text("", encoding="utf-8")
+    assert wall_report(tmp_path / "empty.spy", 3) == "no samples of the crawl's main thread"
+
+
 def test_the_a_b_benchmark_crawls_the_sources_of_each_revision(tmp_path):
     """`bench.ab` compares two trees: each must be the revision's own sources, or the A/B is A/A."""
     import subprocess
