@@ -265,6 +265,14 @@ def _gc(stats: dict) -> dict:
     }
 
 
+def bare_command(base_url: str, stats_out: Path, settings: dict[str, str]) -> list[str]:
+    """The bare spider with the project's settings, but no database: it stores nothing, and with the
+    project's SQLITE_DB it recorded a run of its own in data/baothanhhoa.db at every benchmark."""
+    return [sys.executable, "-m", "scrapy", "runspider", str(PROJECT_ROOT / "bench" / "spider.py"),
+            "-a", f"base_url={base_url}", "-a", f"stats_out={stats_out}",
+            *scrapy_args({**settings, "SQLITE_DB": ""})]  # fmt: skip
+
+
 def setting_pairs(pairs: list[str]) -> dict[str, str]:
     """`NAME=VALUE` texts as settings; ValueError for one without a name or an `=`."""
     settings = {}
@@ -286,11 +294,7 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto", sett
     nginx = Nginx(site, work / "nginx")
     try:
         bare_stats = work / "bare-stats.json"
-        bare = run_measured(
-            [sys.executable, "-m", "scrapy", "runspider", str(PROJECT_ROOT / "bench" / "spider.py"),
-             "-a", f"base_url={nginx.url}", "-a", f"stats_out={bare_stats}", *scrapy_args(settings)],
-            nginx,
-        )  # fmt: skip
+        bare = run_measured(bare_command(nginx.url, bare_stats, settings), nginx)
         bare_run_stats = json.loads(bare_stats.read_text())
         bare_pages = bare_run_stats["response_received_count"]
         db = work / "bench.db"

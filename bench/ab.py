@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -124,11 +125,17 @@ def crawl_in_turns(
     return runs
 
 
+def ratio(b: float, a: float) -> float:
+    """b over a; nothing to compare (a measure of 0, as the workers' CPU with --workers 0) is nan."""
+    return b / a if a else math.nan
+
+
 def paired_ratio(a: list[dict], b: list[dict], measure: str) -> float:
     """The median, over the rounds, of b's value over a's in the same round. The host drifts within
     a run (by a fifth, in some runs); the two crawls of a round are seconds apart, and one crawl
     caught by a slow minute moves one round's ratio, where it can move either median."""
-    return statistics.median(rb[measure] / ra[measure] for ra, rb in zip(a, b, strict=True))
+    ratios = [ratio(rb[measure], ra[measure]) for ra, rb in zip(a, b, strict=True) if ra[measure]]
+    return statistics.median(ratios) if ratios else math.nan  # nothing to compare: no workers, say
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for label, revision in (("A", args.a), ("B", args.b)):
         print(f"{label} median  " + "".join(f"{v:>17}" for v in medians[label].values()) + f"   {revision}")
-    print("B / A     " + "".join(f"{medians['B'][m] / medians['A'][m]:>17.2f}" for m in MEASURES))
+    print("B / A     " + "".join(f"{ratio(medians['B'][m], medians['A'][m]):>17.2f}" for m in MEASURES))
     paired = {m: round(paired_ratio(runs["A"], runs["B"], m), 3) for m in MEASURES}
     print("B / A by round (the median of each round's B over A):")
     print("          " + "".join(f"{v:>17.2f}" for v in paired.values()))

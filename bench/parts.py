@@ -16,7 +16,7 @@ import json
 import statistics
 
 from bench.__main__ import setting_pairs
-from bench.ab import MEASURES, crawl_in_turns, paired_ratio, work_folder
+from bench.ab import MEASURES, crawl_in_turns, paired_ratio, ratio, work_folder
 from crawler.settings import ITEM_PIPELINES
 from demo.server import PROJECT_ROOT
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
           " then the median of the rounds' own ratios")  # fmt: skip
     for name, row in medians.items():
         print(f"{name:<24}" + "".join(
-            f"{row[m]:>9.2f} ({row[m] / full[m]:4.2f}, {paired_ratio(runs['full crawler'], runs[name], m):4.2f})"
+            f"{row[m]:>9.2f} ({ratio(row[m], full[m]):4.2f}, {paired_ratio(runs['full crawler'], runs[name], m):4.2f})"
             for m in MEASURES))  # fmt: skip
     return 0
 

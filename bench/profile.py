@@ -11,7 +11,8 @@ are outside it) and slows what it sees, small functions most: read the shares, n
 
 `--wall` samples the crawl with py-spy (installed by `make bench`) instead: how much of the event
 loop's time it is busy, and where, with the time spent inside C code (SQLite's, lxml's) charged to
-the Python line that called it; time waiting for a core is in it too. cProfile counts CPU only.
+the Python line that called it. py-spy cannot tell a thread that runs from one that waits for a core
+or the GIL: "busy" is "not waiting in the selector". cProfile counts CPU only.
 """
 
 from __future__ import annotations
@@ -178,15 +179,22 @@ def main(argv: list[str] | None = None) -> int:
             crawl = subprocess.Popen(
                 cmd, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
             )
-            if args.wall:  # attached to the crawl: py-spy as its parent fails when the crawl exits
-                sampler = subprocess.Popen(
-                    [spy, "record", "--pid", str(crawl.pid), "--threads", "--idle", "--rate", "200", "--format", "raw",
-                     "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                )  # fmt: skip
-            _, stderr = crawl.communicate()
-            if args.wall and sampler.wait(timeout=120) != 0 and not out.exists():
-                stderr += sampler.stderr.read() if sampler.stderr else ""
-                crawl.returncode = crawl.returncode or 1
+            sampler = None
+            try:
+                if args.wall:  # attached to the crawl: py-spy as its parent fails when the crawl exits
+                    sampler = subprocess.Popen(
+                        [spy, "record", "--pid", str(crawl.pid), "--threads", "--idle", "--rate", "200", "--format",
+                         "raw", "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                    )  # fmt: skip
+                _, stderr = crawl.communicate()
+                if sampler is not None and sampler.wait(timeout=120) != 0 and not out.exists():
+                    stderr += sampler.stderr.read() if sampler.stderr else ""
+                    crawl.returncode = crawl.returncode or 1
+            finally:  # nothing left running: a sampler that did not start, or one that does not end
+                for process in (crawl, sampler):
+                    if process is not None and process.poll() is None:
+                        process.kill()
+                        process.wait()
         finally:
             nginx.stop()
         if crawl.returncode != 0:

@@ -291,6 +291,22 @@ def test_scrapy_shell_looks_at_a_page_and_leaves_nothing(site, tmp_path):
     assert "leaked" not in result.stderr and not db.exists()
 
 
+@pytest.mark.parametrize("command", ["fetch", "view"])
+def test_scrapy_fetch_and_view_download_a_page_and_record_no_run(site, tmp_path, command):
+    """In the project, Scrapy runs them through a spider with the project's pipelines: each recorded
+    a run in the crawl database before they were made look-only."""
+    base_url, _ = site
+    db = tmp_path / "db"
+    cmd = [sys.executable, "-m", "scrapy", command, "--spider=baothanhhoa", "-s", f"SQLITE_DB={db}",
+           "--nolog", base_url + CHI_BO]  # fmt: skip
+    env = {**os.environ, "BROWSER": "true"}  # `view` opens the page with $BROWSER: here a command that does nothing
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    if command == "fetch":
+        assert "Chi bộ khu phố 3 làm tốt công tác phát triển đảng" in unicodedata.normalize("NFC", result.stdout)
+    assert "Traceback" not in result.stderr and not db.exists()
+
+
 @pytest.mark.slow
 def test_the_figures_command_refuses_binary_input_quickly_and_cheaply():
     noise = os.urandom(50 * 1024 * 1024)

@@ -240,6 +240,7 @@ def test_the_loader_benchmark_compares_the_class_index_with_xpath_and_puts_it_ba
     ],
 )
 def test_the_round_by_round_ratio_is_moved_by_no_single_slow_crawl(a, b, medians, paired):
+    import math
     import statistics
 
     from bench.ab import paired_ratio
@@ -249,3 +250,25 @@ def test_the_round_by_round_ratio_is_moved_by_no_single_slow_crawl(a, b, medians
     assert paired_ratio(rows_a, rows_b, "pages/s") == pytest.approx(paired)
     with pytest.raises(ValueError):
         paired_ratio(rows_a, rows_b[:-1], "pages/s")  # a round without its pair
+    zero = [{"pages/s": 0.0} for _ in a]  # the workers' CPU of a crawl without workers
+    assert math.isnan(paired_ratio(zero, rows_b, "pages/s"))
+
+
+def test_the_benchmark_s_bare_spider_records_no_run_in_the_project_s_database(site, tmp_path):
+    """It runs with the project's settings; with the project's SQLITE_DB it recorded a run of its own
+    in data/baothanhhoa.db at every benchmark."""
+    import json
+
+    from bench.__main__ import SETTINGS, bare_command
+
+    project_db = PROJECT_ROOT / "data" / "baothanhhoa.db"
+
+    def state() -> tuple | None:
+        return (project_db.stat().st_mtime_ns, project_db.stat().st_size) if project_db.exists() else None
+
+    before = state()
+    cmd = bare_command(site[0], tmp_path / "stats.json", SETTINGS)
+    done = subprocess.run([*cmd, "-a", "max_pages=1"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads((tmp_path / "stats.json").read_text())["response_received_count"] > 1
+    assert state() == before

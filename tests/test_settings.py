@@ -40,12 +40,12 @@ def test_a_bad_worker_count_says_what_is_wanted(value):
         worker_count(value)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(10, 10), ("0", 0), ("19", 19), (" 5 ", 5)])
+@pytest.mark.parametrize(("value", "expected"), [(10, 10), ("0", 0), ("19", 19), (" 5 ", 5), (5.0, 5)])
 def test_worker_niceness(value, expected):
     assert worker_niceness(value) == expected
 
 
-@pytest.mark.parametrize("value", ["-1", "20", "low", "2.5", "", None])
+@pytest.mark.parametrize("value", ["-1", "20", "low", "2.5", 2.5, "", None])
 def test_a_bad_worker_niceness_says_what_is_wanted(value):
     with pytest.raises(ValueError, match="WORKER_NICENESS must be a whole number from 0 to 19"):
         worker_niceness(value)

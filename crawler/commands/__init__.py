@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Commands that look at pages (`scrapy parse`, `scrapy shell`) write nothing and start nothing that
+# Commands that look at pages (`scrapy parse`, `shell`, `fetch`, `view`) write nothing and start nothing that
 # could outlive them: no database, no run record, no health verdict, no worker processes.
 LOOK_ONLY_SETTINGS = {"SQLITE_DB": "", "SPIDERMON_ENABLED": False, "WORKER_PROCESSES": 0}
 
