@@ -187,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
                          "raw", "--output", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                     )  # fmt: skip
                 _, stderr = crawl.communicate()
+                failed = crawl.returncode != 0
                 if sampler is not None and sampler.wait(timeout=120) != 0 and not out.exists():
-                    stderr += sampler.stderr.read() if sampler.stderr else ""
-                    crawl.returncode = crawl.returncode or 1
+                    stderr, failed = stderr + (sampler.stderr.read() if sampler.stderr else ""), True
             finally:  # nothing left running: a sampler that did not start, or one that does not end
                 for process in (crawl, sampler):
                     if process is not None and process.poll() is None:
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                         process.wait()
         finally:
             nginx.stop()
-        if crawl.returncode != 0:
+        if failed:
             print(stderr[-2000:], file=sys.stderr)
             return 1
         print(wall_report(out, args.top) if args.wall else report(pstats.Stats(str(out)), args.n, args.workers,

@@ -282,7 +282,7 @@ def worker_niceness(value: Any) -> int:
         niceness = int(value)
     except (TypeError, ValueError):
         raise ValueError(f"WORKER_NICENESS must be a whole number from 0 to 19, not {value!r}") from None
-    if not 0 <= niceness <= 19 or (niceness != value and not isinstance(value, str)):  # 2.5 in settings.py
+    if not 0 <= niceness <= 19 or (isinstance(value, float) and not value.is_integer()):  # 2.5 in settings.py
         raise ValueError(f"WORKER_NICENESS must be a whole number from 0 to 19, not {value!r}")
     return niceness
 

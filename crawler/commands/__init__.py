@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
-# Commands that look at pages (`scrapy parse`, `shell`, `fetch`, `view`) write nothing and start nothing that
-# could outlive them: no database, no run record, no health verdict, no worker processes.
+# Commands that look at pages (`scrapy parse`, `shell`, `fetch`, `view`) write nothing and start
+# nothing that could outlive them: no database, no run record, no health verdict, no worker processes.
 LOOK_ONLY_SETTINGS = {"SQLITE_DB": "", "SPIDERMON_ENABLED": False, "WORKER_PROCESSES": 0}
 
 
@@ -13,3 +14,14 @@ def look_only(settings: Any) -> None:
     """Applied after the command line's own -s options, so no -s can make these commands write."""
     for name, value in LOOK_ONLY_SETTINGS.items():
         settings.set(name, value, priority="cmdline")
+
+
+class LookOnly:
+    """Put before a Scrapy command's class: in the project, Scrapy runs these commands through a
+    spider with the project's pipelines and extensions, which would record a run."""
+
+    settings: Any
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)  # type: ignore[misc]
+        look_only(self.settings)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
-
 from scrapy.commands.parse import Command as ScrapyParseCommand
 
-from crawler.commands import look_only
+from crawler.commands import LookOnly
 
 
-class Command(ScrapyParseCommand):
-    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().process_options(args, opts)
-        look_only(self.settings)
+class Command(LookOnly, ScrapyParseCommand):
+    pass

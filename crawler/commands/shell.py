@@ -9,11 +9,10 @@ import argparse
 
 from scrapy.commands.shell import Command as ScrapyShellCommand
 
-from crawler.commands import look_only
+from crawler.commands import LookOnly
 
 
-class Command(ScrapyShellCommand):
+class Command(LookOnly, ScrapyShellCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
-        look_only(self.settings)
         self.settings.set("RENDER_ENABLED", "false", priority="cmdline")
