@@ -73,6 +73,10 @@ def _init_worker(niceness: int = 0) -> None:
     exit_with_crawl()
 
 
+def _started() -> None:
+    """The task that starts a pool's workers."""
+
+
 class TaskError(Exception):
     """A task's own error, as text: its exception could not come back from the worker as it was (it
     does not unpickle, which Python's pool takes for a dead worker), or would pass for a broken pool."""
@@ -102,7 +106,7 @@ class _Executor:
     workers start with the pool, a retired pool's workers are killed, and the tasks still waiting
     on it fail here, to be tried again."""
 
-    __slots__ = ("pool", "waiting")
+    __slots__ = ("pool", "started", "starting", "waiting")
 
     def __init__(self, size: int, niceness: int = 0) -> None:
         os.environ[CRAWL_PID] = str(os.getpid())
@@ -116,9 +120,22 @@ class _Executor:
         # watched, and its death goes unnoticed until another task comes (after the last page, never).
         self.pool._safe_to_dynamically_spawn_children = False
         self.waiting: set[asyncio.Future] = set()
+        self.started: asyncio.Future | None = None
+        self.starting = threading.Lock()
+
+    def _start(self) -> None:
+        # The first task starts the workers, and each start waits until the forkserver has imported
+        # the page step (half a second): in the crawl's thread, the downloads would stand still.
+        with self.starting:
+            self.pool.submit(_started)
 
     async def run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         loop = asyncio.get_running_loop()
+        if self.started is None:
+            self.started = loop.run_in_executor(None, self._start)
+        # Every task waits for the same start (shielded: one task's cancellation is not the others');
+        # none is submitted before it, so the pool is only ever called from the crawl's thread after.
+        await asyncio.shield(self.started)
         waiter = loop.create_future()
         # Not asyncio.wrap_future: a waiter that `retire` failed must ignore a late answer.
         done = self.pool.submit(_call, fn, args, kwargs)
@@ -133,9 +150,10 @@ class _Executor:
             self.waiting.discard(waiter)
 
     def _workers(self) -> list[Any]:
-        # The pool names its workers only privately (Python 3.14 adds kill_workers()); submitting is
-        # done from the crawl's one thread, so no worker is being started while they are listed.
-        return list((getattr(self.pool, "_processes", None) or {}).values())
+        # The pool names its workers only privately (Python 3.14 adds kill_workers()). They are
+        # started by the first submit, in a thread of its own (see `run`): listed after it.
+        with self.starting:
+            return list((getattr(self.pool, "_processes", None) or {}).values())
 
     def retire(self) -> None:
         """Stop the broken pool without waiting: its workers are killed, its waiting tasks fail."""
@@ -150,7 +168,8 @@ class _Executor:
     def close(self, timeout: float) -> bool:
         """Stop the pool after its tasks; a task still running after `timeout` seconds (stuck: the
         engine has stopped, every page is done) is killed with its worker. True if one was."""
-        thread, workers = getattr(self.pool, "_executor_manager_thread", None), self._workers()
+        workers = self._workers()
+        thread = getattr(self.pool, "_executor_manager_thread", None)
         self.pool.shutdown(wait=False)
         if thread is None:
             return False

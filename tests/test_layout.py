@@ -272,3 +272,38 @@ def test_the_benchmark_s_bare_spider_records_no_run_in_the_project_s_database(si
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads((tmp_path / "stats.json").read_text())["response_received_count"] > 1
     assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("stats", "expected"),
+    [
+        ({"elapsed_time_seconds": 12.5}, 12.5),
+        ({"elapsed_time_seconds": "15.63"}, 15.63),  # the full crawler's run_stats hold text
+        ({"elapsed_time_seconds": 0}, None),
+        ({"elapsed_time_seconds": "n/a"}, None),
+        ({}, None),
+    ],
+)
+def test_the_benchmark_reads_how_long_a_spider_was_open(stats, expected):
+    from bench.__main__ import open_seconds
+
+    assert open_seconds(stats) == expected
+
+
+def test_the_benchmark_compares_the_spiders_while_they_were_open():
+    """Start-up and exit are a larger share of the bare spider's shorter run: over the wall clock the
+    full crawler looks closer to it than over the time the spiders were open."""
+    from bench.__main__ import _summary, open_line, open_ratio
+
+    run = {"cpu_s": 1.0, "workers_cpu_s": 0.0, "peak_rss_mb": 1.0, "peak_rss_all_mb": 1.0, "server_cpu_s": 0.0,
+           "exit_status": 0}  # fmt: skip
+    bare = _summary({**run, "wall_s": 7.0}, 3150, open_s=5.25)
+    full = _summary({**run, "wall_s": 17.5}, 3150, open_s=15.75)
+    assert (bare["pages_per_s"], bare["pages_per_s_open"]) == (450.0, 600.0)
+    assert (full["pages_per_s"], full["pages_per_s_open"]) == (180.0, 200.0)
+    assert open_ratio(bare, full) == 0.333  # 0.4 over the wall clock
+    line = open_line({"bare": bare, "full": full, "ratio_pages_per_s_open": open_ratio(bare, full)})
+    assert "1.8 s bare, 1.8 s full" in line and line.endswith("33%")
+    unknown = _summary({**run, "wall_s": 7.0}, 3150)
+    assert unknown["pages_per_s_open"] is None and open_ratio(unknown, full) is None
+    assert "not known" in open_line({"bare": unknown, "full": full, "ratio_pages_per_s_open": None})

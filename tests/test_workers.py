@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import os
 import signal
@@ -134,6 +135,9 @@ class _Unanswered:
 
     def submit(self, fn, *args, **kwargs) -> Future:
         future: Future = Future()
+        if fn is workers._started:  # the task that starts the workers, which have nothing to start here
+            future.set_result(None)
+            return future
         if not self.submitted:
             future.set_exception(BrokenProcessPool("a worker died"))
         self.submitted.append(future)
@@ -295,3 +299,49 @@ def test_workers_run_below_the_crawl_by_their_niceness(niceness):
         pool.close()
     assert worker != os.getpid()
     assert worker_niceness == min(own_niceness() + niceness, 19)
+
+
+STARTING = """
+import asyncio, json, time
+from crawler.workers import WorkerPool
+from tests.test_workers import square
+
+async def go(pool):
+    ticks = [time.monotonic()]
+
+    async def tick():
+        while True:
+            await asyncio.sleep(0.01)
+            ticks.append(time.monotonic())
+
+    ticker = asyncio.ensure_future(tick())
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    answer = await pool.run(square, 7)
+    ticker.cancel()
+    waited = time.monotonic() - started
+    during = [b - a for a, b in zip(ticks, ticks[1:]) if b > started]
+    return answer, waited, max(during)
+
+if __name__ == "__main__":
+    pool = WorkerPool(2)
+    try:
+        answer, waited, gap = asyncio.run(go(pool))
+    finally:
+        pool.close()
+    print(json.dumps({"answer": answer, "waited": waited, "gap": gap}), flush=True)
+"""
+
+
+def test_the_crawl_goes_on_while_its_workers_start(tmp_path):
+    """Starting the workers waits for the forkserver to load the page step (half a second): the
+    event loop, and with it every download, must not stand still meanwhile."""
+    script = tmp_path / "starting.py"
+    script.write_text(STARTING)
+    result = subprocess.run([sys.executable, str(script)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["answer"] == 49
+    assert seen["waited"] > 0.15  # a fresh forkserver: the start did take time
+    assert seen["gap"] < seen["waited"] / 2  # and the loop ran through it
