@@ -46,6 +46,8 @@ CRAWL_PID, CRAWL_STARTED = "BAOTHANHHOA_CRAWL_PID", "BAOTHANHHOA_CRAWL_STARTED"
 # How long the pool waits at the crawl's end for a task still running (seconds): the engine has
 # stopped, so every page is done, and a task still running is stuck; it is killed with its worker.
 CLOSE_TIMEOUT = 30.0
+# At most this many tasks go to a worker as one (see `_Executor._send`).
+MAX_BATCH = 8
 
 
 def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
@@ -77,6 +79,15 @@ def _started() -> None:
     """The task that starts a pool's workers."""
 
 
+class _Batch:
+    """Tasks sent to the pool as one: the pool's future of them all, and each task's waiter."""
+
+    __slots__ = ("future", "waiters")
+
+    def __init__(self, future: Any, waiters: list[asyncio.Future]) -> None:
+        self.future, self.waiters = future, waiters
+
+
 class TaskError(Exception):
     """A task's own error, as text: its exception could not come back from the worker as it was (it
     does not unpickle, which Python's pool takes for a dead worker), or would pass for a broken pool."""
@@ -96,6 +107,17 @@ def _call(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         raise
 
 
+def _call_many(calls: list[tuple[Callable, tuple, dict]]) -> list[tuple[bool, Any]]:
+    """Run a batch of tasks in a worker: each one's value, or its own error, in their order."""
+    outcomes: list[tuple[bool, Any]] = []
+    for fn, args, kwargs in calls:
+        try:
+            outcomes.append((True, _call(fn, args, kwargs)))
+        except Exception as exc:
+            outcomes.append((False, exc))
+    return outcomes
+
+
 class _Executor:
     """One process pool of the crawl and the tasks waiting on it.
 
@@ -106,9 +128,22 @@ class _Executor:
     workers start with the pool, a retired pool's workers are killed, and the tasks still waiting
     on it fail here, to be tried again."""
 
-    __slots__ = ("pool", "started", "starting", "waiting")
+    __slots__ = (
+        "batches",
+        "counted",
+        "in_flight",
+        "loop",
+        "pool",
+        "queued",
+        "retired",
+        "send_pending",
+        "size",
+        "started",
+        "starting",
+        "waiting",
+    )
 
-    def __init__(self, size: int, niceness: int = 0) -> None:
+    def __init__(self, size: int, niceness: int = 0, counted: Callable[[int], None] | None = None) -> None:
         os.environ[CRAWL_PID] = str(os.getpid())
         os.environ[CRAWL_STARTED] = process_started() or ""
         context = multiprocessing.get_context("forkserver")
@@ -119,7 +154,15 @@ class _Executor:
         # "fork"), not one a task: a worker started while that thread is between two waits is not
         # watched, and its death goes unnoticed until another task comes (after the last page, never).
         self.pool._safe_to_dynamically_spawn_children = False
+        self.size = size
+        self.counted = counted  # told the size of each batch sent
         self.waiting: set[asyncio.Future] = set()
+        self.queued: list[tuple[Callable, tuple, dict, asyncio.Future]] = []
+        self.batches: dict[asyncio.Future, _Batch] = {}
+        self.in_flight = 0  # batches sent and not answered
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.send_pending = False
+        self.retired = False
         self.started: asyncio.Future | None = None
         self.starting = threading.Lock()
 
@@ -130,24 +173,66 @@ class _Executor:
             self.pool.submit(_started)
 
     async def run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
-        loop = asyncio.get_running_loop()
+        loop = self.loop = asyncio.get_running_loop()
         if self.started is None:
             self.started = loop.run_in_executor(None, self._start)
         # Every task waits for the same start (shielded: one task's cancellation is not the others');
         # none is submitted before it, so the pool is only ever called from the crawl's thread after.
         await asyncio.shield(self.started)
+        if self.retired:  # broke while this task waited for the start: tried again on its successor
+            raise BrokenProcessPool("the worker pool broke while this task waited")
         waiter = loop.create_future()
-        # Not asyncio.wrap_future: a waiter that `retire` failed must ignore a late answer.
-        done = self.pool.submit(_call, fn, args, kwargs)
-        done.add_done_callback(lambda f: _settle_from(loop, waiter, f))
+        self.queued.append((fn, args, kwargs, waiter))
+        if not self.send_pending:
+            self.send_pending = True
+            loop.call_soon(self._send, loop)  # after the other tasks of this turn of the loop
         self.waiting.add(waiter)
         try:
             return await waiter
         except asyncio.CancelledError:
-            done.cancel()  # not run at all, if no worker has taken it yet
+            batch = self.batches.get(waiter)
+            if batch is not None and all(w.done() for w in batch.waiters):
+                batch.future.cancel()  # not run at all, if no worker has taken it yet
             raise
         finally:
             self.waiting.discard(waiter)
+            self.batches.pop(waiter, None)
+
+    def _send(self, loop: asyncio.AbstractEventLoop, *, everything: bool = False) -> None:
+        """Send waiting tasks to the pool, a few to a batch, as its workers need them.
+
+        Every batch costs the crawl's process the same hand-off (three threads woken, a pipe each
+        way) whatever it holds. While a worker is idle, the waiting tasks are shared among the idle
+        ones; while all are busy, one more batch waits in the pool (a worker that finishes takes it at
+        once) and the rest wait here, to go as full batches. A task cancelled here is never sent."""
+        self.send_pending = False
+        queued = [q for q in self.queued if not q[3].done()]
+        while queued and (everything or self.in_flight <= self.size):
+            idle = self.size - self.in_flight
+            each = min(MAX_BATCH, math.ceil(len(queued) / idle) if idle > 0 else len(queued))
+            chunk, queued = queued[:each], queued[each:]
+            waiters = [waiter for *_, waiter in chunk]
+            try:
+                done = self.pool.submit(_call_many, [(fn, args, kwargs) for fn, args, kwargs, _ in chunk])
+            except Exception as exc:  # a broken pool, or one shut down: every task of the batch fails
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+                continue
+            self.in_flight += 1
+            batch = _Batch(done, waiters)
+            for waiter in waiters:
+                self.batches[waiter] = batch
+            done.add_done_callback(lambda f, ws=waiters: _settle_from(loop, ws, f, self._answered))
+            if self.counted is not None:
+                self.counted(len(chunk))
+        self.queued = queued
+
+    def _answered(self, loop: asyncio.AbstractEventLoop) -> None:
+        """A batch is answered (in the crawl's thread): a worker is free for the next one."""
+        self.in_flight -= 1
+        if self.queued and not self.send_pending:
+            self._send(loop)
 
     def _workers(self) -> list[Any]:
         # The pool names its workers only privately (Python 3.14 adds kill_workers()). They are
@@ -157,6 +242,7 @@ class _Executor:
 
     def retire(self) -> None:
         """Stop the broken pool without waiting: its workers are killed, its waiting tasks fail."""
+        self.retired = True
         workers = self._workers()
         self.pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
@@ -168,6 +254,8 @@ class _Executor:
     def close(self, timeout: float) -> bool:
         """Stop the pool after its tasks; a task still running after `timeout` seconds (stuck: the
         engine has stopped, every page is done) is killed with its worker. True if one was."""
+        if self.queued and self.loop is not None:
+            self._send(self.loop, everything=True)  # a task still waiting here runs, as in the pool
         workers = self._workers()
         thread = getattr(self.pool, "_executor_manager_thread", None)
         self.pool.shutdown(wait=False)
@@ -182,16 +270,26 @@ class _Executor:
         return True
 
 
-def _settle_from(loop: asyncio.AbstractEventLoop, waiter: asyncio.Future, done: Any) -> None:
+def _settle_from(
+    loop: asyncio.AbstractEventLoop, waiters: list[asyncio.Future], done: Any, answered: Callable[[Any], None]
+) -> None:
     def settle() -> None:
-        if waiter.done():
-            return  # failed by retire, or its task was cancelled
         if done.cancelled():
-            waiter.cancel()
-        elif (error := done.exception()) is not None:
-            waiter.set_exception(error)
+            outcomes = [(False, None)] * len(waiters)
+        elif (error := done.exception()) is not None:  # the batch as a whole: a worker died
+            outcomes = [(False, error)] * len(waiters)
         else:
-            waiter.set_result(done.result())
+            outcomes = done.result()
+        for waiter, (ok, value) in zip(waiters, outcomes, strict=True):
+            if waiter.done():
+                continue  # failed by retire, or its task was cancelled
+            if ok:
+                waiter.set_result(value)
+            elif value is None:
+                waiter.cancel()
+            else:
+                waiter.set_exception(value)
+        answered(loop)
 
     with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits any more
         loop.call_soon_threadsafe(settle)
@@ -261,13 +359,18 @@ class WorkerPool:
 
     async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         if self._executor is None:
-            self._executor = _Executor(self.size, self.niceness)
+            self._executor = _Executor(self.size, self.niceness, self._count_batch)
         executor = self._executor
         try:
             return await executor.run(fn, args, kwargs)
         except BrokenProcessPool:
             self._replace(executor)
             raise
+
+    def _count_batch(self, tasks: int) -> None:
+        if self.stats is not None:
+            self.stats.inc_value("workers/batches")
+            self.stats.inc_value("workers/tasks", tasks)
 
     def _replace(self, executor: _Executor) -> None:
         if self._executor is executor:  # the first task to see it broken replaces it

@@ -185,11 +185,14 @@ def touch(path: str) -> str:
 
 
 def test_a_cancelled_task_that_no_worker_has_taken_never_runs(tmp_path):
-    pool = WorkerPool(1)
-    markers = [str(tmp_path / f"task-{i}") for i in range(4)]
+    """While the workers are busy, one batch waits in the pool and the other tasks wait in the crawl's
+    process, to go as full batches: a task cancelled there is never sent."""
+    pool = WorkerPool(1, MemoryStatsCollector(get_crawler()))
+    markers = [str(tmp_path / f"task-{i}") for i in range(workers.MAX_BATCH + 4)]
 
     async def go():
         busy = asyncio.ensure_future(pool.run(time.sleep, 0.5))  # holds the one worker
+        await asyncio.sleep(0.1)
         queued = [asyncio.ensure_future(pool.run(touch, marker)) for marker in markers]
         await asyncio.sleep(0.1)
         queued[-1].cancel()
@@ -201,7 +204,40 @@ def test_a_cancelled_task_that_no_worker_has_taken_never_runs(tmp_path):
     finally:
         pool.close()
     assert cancelled
-    assert [os.path.exists(m) for m in markers] == [True, True, True, False]
+    assert [os.path.exists(m) for m in markers] == [True] * (len(markers) - 1) + [False]
+    # The busy task, a full batch that waited in the pool, and the three left after it.
+    assert pool.stats.get_value("workers/batches") == 3
+    assert pool.stats.get_value("workers/tasks") == len(markers)
+
+
+def numbered(n: int) -> tuple[int, int]:
+    if n % 7 == 3:
+        raise ValueError(f"task {n} fails")
+    return n, os.getpid()
+
+
+def test_tasks_go_to_the_workers_in_batches_and_each_answer_to_its_own_task():
+    """Each batch costs the crawl the same hand-off: tasks that wait together go together, shared
+    among the idle workers, and each gets its own value or its own error back."""
+    pool = WorkerPool(2, MemoryStatsCollector(get_crawler()))
+
+    async def go():
+        return await asyncio.gather(*(pool.run(numbered, n) for n in range(40)), return_exceptions=True)
+
+    try:
+        answers = asyncio.run(go())
+    finally:
+        pool.close()
+    for n, answer in enumerate(answers):
+        if n % 7 == 3:
+            assert isinstance(answer, ValueError) and str(answer) == f"task {n} fails"
+        else:
+            assert answer[0] == n
+    assert len({answer[1] for answer in answers if isinstance(answer, tuple)}) == 2  # both workers read
+    assert pool.stats.get_value("workers/tasks") == 40
+    # The two idle workers take 8 each, one batch of 8 waits in the pool, the 16 left go as two
+    # batches of 8 as workers free up.
+    assert pool.stats.get_value("workers/batches") == 5
 
 
 def slow_square(x: int) -> int:
