@@ -307,3 +307,25 @@ def test_the_benchmark_compares_the_spiders_while_they_were_open():
     unknown = _summary({**run, "wall_s": 7.0}, 3150)
     assert unknown["pages_per_s_open"] is None and open_ratio(unknown, full) is None
     assert "not known" in open_line({"bare": unknown, "full": full, "ratio_pages_per_s_open": None})
+
+
+def test_the_store_benchmark_drops_only_what_each_variant_names(tmp_path, capsys):
+    from bench.store import FIGURE_QUERY_INDEXES, SEARCH_TRIGGERS, VARIANTS, main
+    from crawler.storage import open_database
+
+    def schema(variant: str) -> set[str]:
+        db = open_database(tmp_path / f"{variant.replace(' ', '-')}.db")
+        try:
+            VARIANTS[variant](db)
+            return {name for (name,) in db.execute("select name from sqlite_master where type in ('trigger', 'index')")}
+        finally:
+            db.close()
+
+    whole = schema("as is")
+    assert set(SEARCH_TRIGGERS) | set(FIGURE_QUERY_INDEXES) | {"idx_figures_article_id"} <= whole
+    assert schema("without the search index") == whole - set(SEARCH_TRIGGERS)
+    assert schema("without the figures' query indexes") == whole - set(FIGURE_QUERY_INDEXES)
+    assert schema("without either") == whole - set(SEARCH_TRIGGERS) - set(FIGURE_QUERY_INDEXES)
+    assert main(["-n", "4", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 articles (") and all(name in out for name in VARIANTS)
