@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -176,6 +178,22 @@ def test_a_bad_worker_setting_is_rejected_before_fetching(site, tmp_path, name, 
     result = run_crawl(base_url, db, settings={name: value})
     assert result.returncode == 2
     assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert state.requests == []
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(("name", "value"), [("WORKER_PROCESSES", "many"), ("WORKER_NICENESS", "20")])
+def test_runspider_refuses_a_bad_worker_setting_in_one_line(site, tmp_path, name, value):
+    """`scrapy runspider` in the project makes a crawler with the worker pool too: the same one line
+    and status 2 as `scrapy crawl`, not a traceback."""
+    base_url, state = site
+    db = tmp_path / "bad.db"
+    cmd = [sys.executable, "-m", "scrapy", "runspider", str(PROJECT_ROOT / "bench" / "spider.py"),
+           "-a", f"base_url={base_url}", "-s", f"SQLITE_DB={db}", "-s", f"{name}={value}"]  # fmt: skip
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert f"{name} must be" in result.stderr
     assert "Traceback" not in result.stderr
     assert state.requests == []
     assert not db.exists()

@@ -17,10 +17,10 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from crawler import outcome
+from crawler.commands import check_worker_settings
 from crawler.defaults import Defaults
 from crawler.ledger import RunLedger
 from crawler.storage import StorageError, open_database
-from crawler.workers import worker_count, worker_niceness
 
 
 class Command(ScrapyCrawlCommand):
@@ -40,13 +40,9 @@ class Command(ScrapyCrawlCommand):
                 check(**opts.spargs)
             except ValueError as exc:
                 raise UsageError(str(exc), print_help=False) from None
+        check_worker_settings(self.settings)
         settings = self.settings.copy()
         Defaults().update_settings(settings)  # the add-ons apply later, when the crawler starts
-        try:
-            worker_count(settings.get("WORKER_PROCESSES"))
-            worker_niceness(settings.get("WORKER_NICENESS"))
-        except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
         if not self._database_usable(settings):
             raise SystemExit(outcome.DATABASE_UNUSABLE)
 
