@@ -120,22 +120,24 @@ def reextract(
     report = {"articles": 0, "articles_changed": 0, "figures_before": 0, "figures_after": 0,
               "documents_before": 0, "documents_after": 0, "added": Counter(), "removed": Counter()}  # fmt: skip
     bounds = bounds or Bounds()
-    last_id = ""
+
+    def page_after(last_id: str) -> tuple[list[dict], Iterator]:
+        # A page of articles read whole, so no read is left open while this process writes; its
+        # figures are read by the workers from here on (a worker pool's map sends them all at once).
+        articles = _rows(
+            conn,
+            "select id, body, published_at, title from articles where id > ? order by id limit ?",
+            (last_id, batch_size),
+        )
+        return articles, mapper(_extract, [(a["body"] or "", a["published_at"], a["title"], bounds) for a in articles])
+
     try:
         with _mapper(workers) as mapper:
-            while True:
-                # A page of articles read whole, so no read is left open while this process writes.
-                articles = _rows(
-                    conn,
-                    "select id, body, published_at, title from articles where id > ? order by id limit ?",
-                    (last_id, batch_size),
-                )
-                if not articles:
-                    break
-                last_id = articles[-1]["id"]
-                extracted = mapper(
-                    _extract, [(a["body"] or "", a["published_at"], a["title"], bounds) for a in articles]
-                )
+            articles, extracted = page_after("")
+            while articles:
+                # The next page goes to the workers before this one is compared and written: they
+                # read while this process works, rather than wait for it.
+                following = page_after(articles[-1]["id"])
                 pending: dict[str, tuple[list, list, list]] = {}
                 for article, (figures, documents, about) in zip(articles, extracted, strict=True):
                     if _compare(conn, article["id"], figures, documents, about, report):
@@ -148,6 +150,7 @@ def reextract(
                             f"{exc}; the articles up to id {articles[0]['id']} were brought to the current rules,"
                             " run it again to finish"
                         ) from exc
+                articles, extracted = following
     except sqlite3.Error as exc:
         raise storage_error(exc, path, "re-extract the articles") from exc
     finally:

@@ -34,3 +34,32 @@ def test_the_places_an_article_is_about_are_rewritten_when_only_they_changed(tmp
     conn.close()
     assert reextract(db)["articles_changed"] == len({p["article_id"] for p in places})
     assert rows(db, "select article_id, place_id from article_places order by 1, 2") == places
+
+
+def test_a_write_that_fails_stops_at_its_page_with_the_pages_before_done(tmp_path, monkeypatch):
+    """The next page is read by the workers while this one is written: a failed write must still
+    leave the pages before it done and every page from it as it was, and end at once."""
+    import crawler.reextract as module
+    from crawler.storage import StorageError
+
+    db = tmp_path / "db"
+    build(db, 40)
+    real, calls = module.replace_extractions_batch, []
+
+    def fail_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise StorageError("database or disk is full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "replace_extractions_batch", fail_third)
+    try:
+        reextract(db, workers=2, batch_size=7)
+    except module.WriteFailedError as exc:
+        assert "disk is full" in str(exc) and "run it again to finish" in str(exc)
+    else:
+        raise AssertionError("the failed write was not reported")
+    done = rows(db, "select count(distinct article_id) as n from figures")[0]["n"]
+    assert done == 14  # two pages of seven
+    monkeypatch.setattr(module, "replace_extractions_batch", real)
+    assert reextract(db, workers=2, batch_size=7)["articles_changed"] == 26  # run again: the rest
