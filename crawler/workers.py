@@ -27,7 +27,7 @@ import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures.process import BrokenProcessPool, _ExceptionWithTraceback
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,25 +79,17 @@ def _started() -> None:
     """The task that starts a pool's workers."""
 
 
-class _Batch:
-    """Tasks sent to the pool as one: the pool's future of them all, and each task's waiter."""
-
-    __slots__ = ("future", "waiters")
-
-    def __init__(self, future: Any, waiters: list[asyncio.Future]) -> None:
-        self.future, self.waiters = future, waiters
-
-
 class TaskError(Exception):
     """A task's own error, as text: its exception could not come back from the worker as it was (it
-    does not unpickle, which Python's pool takes for a dead worker), or would pass for a broken pool."""
+    does not unpickle, which Python's pool takes for a dead worker), would pass for a broken pool, or
+    could not be given to an asyncio future (StopIteration), or is not an Exception (SystemExit)."""
 
 
 def _call(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
     """Run a task in a worker; an error that could not come back as it is comes back as TaskError."""
     try:
         return fn(*args, **kwargs)
-    except BrokenProcessPool as exc:  # the task's own pool, not this one
+    except (BrokenProcessPool, StopIteration) as exc:  # the task's own pool; a `next()` run dry
         raise TaskError(f"{type(exc).__qualname__}: {exc}") from None
     except Exception as exc:
         try:
@@ -108,13 +100,16 @@ def _call(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
 
 
 def _call_many(calls: list[tuple[Callable, tuple, dict]]) -> list[tuple[bool, Any]]:
-    """Run a batch of tasks in a worker: each one's value, or its own error, in their order."""
+    """Run a batch of tasks in a worker: each one's value, or its own error, in their order. An error
+    keeps the worker's traceback (as the pool's own, as the cause of the error raised in the crawl)."""
     outcomes: list[tuple[bool, Any]] = []
     for fn, args, kwargs in calls:
         try:
             outcomes.append((True, _call(fn, args, kwargs)))
         except Exception as exc:
-            outcomes.append((False, exc))
+            outcomes.append((False, _ExceptionWithTraceback(exc, exc.__traceback__)))
+        except BaseException as exc:  # SystemExit and the like: the task's own, not its batch's
+            outcomes.append((False, TaskError(f"{type(exc).__qualname__}: {exc}")))
     return outcomes
 
 
@@ -129,7 +124,6 @@ class _Executor:
     on it fail here, to be tried again."""
 
     __slots__ = (
-        "batches",
         "counted",
         "in_flight",
         "loop",
@@ -158,7 +152,6 @@ class _Executor:
         self.counted = counted  # told the size of each batch sent
         self.waiting: set[asyncio.Future] = set()
         self.queued: list[tuple[Callable, tuple, dict, asyncio.Future]] = []
-        self.batches: dict[asyncio.Future, _Batch] = {}
         self.in_flight = 0  # batches sent and not answered
         self.loop: asyncio.AbstractEventLoop | None = None
         self.send_pending = False
@@ -170,7 +163,13 @@ class _Executor:
         # The first task starts the workers, and each start waits until the forkserver has imported
         # the page step (half a second): in the crawl's thread, the downloads would stand still.
         with self.starting:
-            self.pool.submit(_started)
+            try:
+                self.pool.submit(_started)
+            except (BrokenProcessPool, RuntimeError):  # broken, or shut down by close() meanwhile
+                raise
+            except Exception as exc:  # no process could start (no memory, no process left): a pool
+                # that is not replaced would fail every later page with it
+                raise BrokenProcessPool(f"the worker processes could not start: {exc}") from exc
 
     async def run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
         loop = self.loop = asyncio.get_running_loop()
@@ -188,15 +187,9 @@ class _Executor:
             loop.call_soon(self._send, loop)  # after the other tasks of this turn of the loop
         self.waiting.add(waiter)
         try:
-            return await waiter
-        except asyncio.CancelledError:
-            batch = self.batches.get(waiter)
-            if batch is not None and all(w.done() for w in batch.waiters):
-                batch.future.cancel()  # not run at all, if no worker has taken it yet
-            raise
+            return await waiter  # cancelled: never sent, if it still waits here (see `_send`)
         finally:
             self.waiting.discard(waiter)
-            self.batches.pop(waiter, None)
 
     def _send(self, loop: asyncio.AbstractEventLoop, *, everything: bool = False) -> None:
         """Send waiting tasks to the pool, a few to a batch, as its workers need them.
@@ -204,33 +197,39 @@ class _Executor:
         Every batch costs the crawl's process the same hand-off (three threads woken, a pipe each
         way) whatever it holds. While a worker is idle, the waiting tasks are shared among the idle
         ones; while all are busy, one more batch waits in the pool (a worker that finishes takes it at
-        once) and the rest wait here, to go as full batches. A task cancelled here is never sent."""
+        once) and the rest wait here, to go as full batches. A task cancelled here is never sent (one
+        sent runs: the pool has already given its batch to a worker's queue). A slow task delays the
+        tasks after it in its batch, not the other workers."""
         self.send_pending = False
-        queued = [q for q in self.queued if not q[3].done()]
-        while queued and (everything or self.in_flight <= self.size):
+        self.queued = [q for q in self.queued if not q[3].done()]
+        while self.queued and (everything or self.in_flight <= self.size):
             idle = self.size - self.in_flight
-            each = min(MAX_BATCH, math.ceil(len(queued) / idle) if idle > 0 else len(queued))
-            chunk, queued = queued[:each], queued[each:]
-            waiters = [waiter for *_, waiter in chunk]
-            try:
-                done = self.pool.submit(_call_many, [(fn, args, kwargs) for fn, args, kwargs, _ in chunk])
-            except Exception as exc:  # a broken pool, or one shut down: every task of the batch fails
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_exception(exc)
-                continue
-            self.in_flight += 1
-            batch = _Batch(done, waiters)
-            for waiter in waiters:
-                self.batches[waiter] = batch
-            done.add_done_callback(lambda f, ws=waiters: _settle_from(loop, ws, f, self._answered))
-            if self.counted is not None:
-                self.counted(len(chunk))
-        self.queued = queued
+            each = min(MAX_BATCH, math.ceil(len(self.queued) / idle) if idle > 0 else len(self.queued))
+            chunk, self.queued = self.queued[:each], self.queued[each:]
+            self._submit_batch(loop, chunk)
 
-    def _answered(self, loop: asyncio.AbstractEventLoop) -> None:
-        """A batch is answered (in the crawl's thread): a worker is free for the next one."""
+    def _submit_batch(self, loop: asyncio.AbstractEventLoop, chunk: list) -> None:
+        waiters = [waiter for *_, waiter in chunk]
+        try:
+            done = self.pool.submit(_call_many, [(fn, args, kwargs) for fn, args, kwargs, _ in chunk])
+        except Exception as exc:  # a broken pool, or one shut down: every task of the batch fails
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(exc)
+            return
+        self.in_flight += 1
+        done.add_done_callback(lambda f: _settle_from(loop, chunk, f, self._answered))
+        if self.counted is not None:
+            self.counted(len(chunk))
+
+    def _answered(self, loop: asyncio.AbstractEventLoop, failed_whole: list | None) -> None:
+        """A batch is answered (in the crawl's thread): a worker is free for the next one. A batch of
+        several that failed as a whole, but not for a dead worker (a value or an argument that does
+        not pickle), goes again a task a batch, so that each task gets its own answer."""
         self.in_flight -= 1
+        for task in failed_whole or ():
+            if not task[3].done():
+                self._submit_batch(loop, [task])
         if self.queued and not self.send_pending:
             self._send(loop)
 
@@ -255,7 +254,8 @@ class _Executor:
         """Stop the pool after its tasks; a task still running after `timeout` seconds (stuck: the
         engine has stopped, every page is done) is killed with its worker. True if one was."""
         if self.queued and self.loop is not None:
-            self._send(self.loop, everything=True)  # a task still waiting here runs, as in the pool
+            with contextlib.suppress(RuntimeError):  # its loop has closed: nobody waits for them
+                self._send(self.loop, everything=True)  # a task still waiting here runs, as in the pool
         workers = self._workers()
         thread = getattr(self.pool, "_executor_manager_thread", None)
         self.pool.shutdown(wait=False)
@@ -270,26 +270,32 @@ class _Executor:
         return True
 
 
-def _settle_from(
-    loop: asyncio.AbstractEventLoop, waiters: list[asyncio.Future], done: Any, answered: Callable[[Any], None]
-) -> None:
+def _settle_from(loop: asyncio.AbstractEventLoop, chunk: list, done: Any, answered: Callable[..., None]) -> None:
     def settle() -> None:
-        if done.cancelled():
-            outcomes = [(False, None)] * len(waiters)
-        elif (error := done.exception()) is not None:  # the batch as a whole: a worker died
-            outcomes = [(False, error)] * len(waiters)
-        else:
-            outcomes = done.result()
-        for waiter, (ok, value) in zip(waiters, outcomes, strict=True):
-            if waiter.done():
-                continue  # failed by retire, or its task was cancelled
-            if ok:
-                waiter.set_result(value)
-            elif value is None:
-                waiter.cancel()
-            else:
-                waiter.set_exception(value)
-        answered(loop)
+        failed_whole = None
+        try:
+            waiters = [waiter for *_, waiter in chunk]
+            if done.cancelled():
+                for waiter in waiters:
+                    waiter.cancel()
+                return
+            error = done.exception()
+            if error is not None and len(chunk) > 1 and not isinstance(error, BrokenProcessPool):
+                failed_whole = chunk
+                return
+            outcomes = [(False, error)] * len(waiters) if error is not None else done.result()
+            for waiter, (ok, value) in zip(waiters, outcomes, strict=True):
+                if waiter.done():
+                    continue  # failed by retire, or its task was cancelled
+                if ok:
+                    waiter.set_result(value)
+                else:
+                    try:
+                        waiter.set_exception(value)
+                    except TypeError:  # an error asyncio refuses to carry (StopIteration)
+                        waiter.set_exception(TaskError(f"{type(value).__qualname__}: {value}"))
+        finally:
+            answered(loop, failed_whole)
 
     with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits any more
         loop.call_soon_threadsafe(settle)

@@ -381,3 +381,91 @@ def test_the_crawl_goes_on_while_its_workers_start(tmp_path):
     assert seen["answer"] == 49
     assert seen["waited"] > 0.15  # a fresh forkserver: the start did take time
     assert seen["gap"] < seen["waited"] / 2  # and the loop ran through it
+
+
+def stops(_: int) -> int:
+    return next(iter(()))  # StopIteration, as a `next()` on an empty iterator raises
+
+
+def exits(_: int) -> int:
+    raise SystemExit(3)
+
+
+def unpicklable(_: int) -> object:
+    return threading.Lock()
+
+
+@pytest.mark.parametrize(
+    ("task", "error", "message"),
+    [(stops, workers.TaskError, "StopIteration"), (exits, workers.TaskError, "SystemExit: 3"),
+     (unpicklable, TypeError, "pickle")],
+)  # fmt: skip
+def test_a_task_that_fails_oddly_fails_alone_and_its_batch_mates_get_their_answers(task, error, message):
+    """Errors an asyncio future refuses (StopIteration), that are no Exception (SystemExit), or a value
+    that cannot come back: only that task fails, the others of its batch get their own values, and the
+    pool answers afterwards."""
+    pool = WorkerPool(1, MemoryStatsCollector(get_crawler()))
+
+    async def go():
+        together = await asyncio.wait_for(
+            asyncio.gather(*(pool.run(square, n) for n in range(3)), pool.run(task, 0),
+                           *(pool.run(square, n) for n in range(3, 6)), return_exceptions=True), 30)  # fmt: skip
+        return together, await asyncio.wait_for(pool.run(square, 7), 30)
+
+    try:
+        together, after = asyncio.run(go())
+    finally:
+        pool.close()
+    failed = together.pop(3)
+    assert isinstance(failed, error) and message in str(failed)
+    assert together == [0, 1, 4, 9, 16, 25] and after == 49
+    assert pool.stats.get_value("workers/pool_restarted") is None
+
+
+def fails_in_worker(_: int) -> int:
+    raise ValueError("unreadable markup")
+
+
+def test_a_task_s_error_keeps_the_worker_s_traceback():
+    """The crawl logs a page it cannot parse with its traceback: the worker's frames, as its cause."""
+    pool = WorkerPool(1)
+
+    async def go():
+        try:
+            await pool.run(fails_in_worker, 0)
+        except ValueError as exc:
+            return exc
+        return None
+
+    try:
+        error = asyncio.run(go())
+    finally:
+        pool.close()
+    assert error is not None and str(error) == "unreadable markup"
+    assert "fails_in_worker" in str(error.__cause__)
+
+
+def test_workers_that_cannot_start_once_are_started_again(monkeypatch):
+    """A start that fails (no memory, no process left) must not fail every later page with it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    real, failed = ProcessPoolExecutor._launch_processes, []
+
+    def launch_once(executor):
+        if not failed:
+            failed.append(True)
+            raise OSError(12, "Cannot allocate memory")
+        return real(executor)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "_launch_processes", launch_once)
+    pool = WorkerPool(2, MemoryStatsCollector(get_crawler()))
+
+    async def go():
+        return await asyncio.wait_for(asyncio.gather(*(pool.run(square, n) for n in range(4))), 60)
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        pool.close()
+    assert failed and results == [0, 1, 4, 9]
+    assert pool.stats.get_value("workers/pool_restarted") == 1
