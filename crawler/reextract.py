@@ -103,9 +103,9 @@ def _mapper(workers: int) -> Iterator:
     if workers <= 1:
         yield map
         return
-    from crawler.workers import exit_with_crawl
+    from crawler.workers import CRAWL_PID, exit_with_crawl
 
-    os.environ.pop("BAOTHANHHOA_CRAWL_PID", None)  # the workers watch this process, their parent
+    os.environ.pop(CRAWL_PID, None)  # the workers watch this process, their parent
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=exit_with_crawl) as pool:  # fmt: skip
         yield lambda fn, items: pool.map(fn, items, chunksize=max(1, len(items) // (workers * 4)))

@@ -51,9 +51,11 @@ MAX_BATCH = 8
 
 
 def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
-    """Exit this process as soon as the crawl that started it is gone (killed, or ended)."""
-    pid = int(os.environ.get(CRAWL_PID) or os.getppid())
-    started = os.environ.get(CRAWL_STARTED) or None
+    """Exit this process as soon as the crawl that started it is gone (killed, or ended): the crawl
+    named in the environment, else this process's parent. A start time is only that crawl's: with the
+    parent watched instead, one inherited from elsewhere would take the parent for gone."""
+    named = os.environ.get(CRAWL_PID)
+    pid, started = (int(named), os.environ.get(CRAWL_STARTED) or None) if named else (os.getppid(), None)
 
     def watch() -> None:
         while is_alive(pid, started):

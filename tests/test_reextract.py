@@ -76,3 +76,23 @@ def test_the_benchmark_times_the_command_in_a_process_of_its_own(tmp_path):
     assert (result["workers"], result["articles"], result["changed"]) == (2, 6, 6)
     assert result["figures"] == rows(db, "select count(*) as n from figures")[0]["n"] > 0
     assert result["cores_busy"] > 0  # the command's and its workers' CPU, not this process's
+
+
+def test_a_reextract_started_from_a_crawl_s_process_keeps_its_workers(tmp_path):
+    """A process that ran a crawl's worker pool names that crawl (its pid, its start) in its
+    environment, and a reextract it starts inherits them: its workers watch their own parent, and
+    took the crawl's start time for their parent's, found it gone and exited at once."""
+    import os
+    import subprocess
+    import sys
+
+    from crawler.workers import CRAWL_PID, CRAWL_STARTED
+    from demo.server import PROJECT_ROOT
+
+    db = tmp_path / "db"
+    build(db, 6)
+    env = {**os.environ, CRAWL_PID: "1", CRAWL_STARTED: "12345"}
+    done = subprocess.run([sys.executable, "-m", "crawler.reextract", "--db", str(db), "--workers", "2"],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert '"articles_changed": 6' in done.stdout
