@@ -30,10 +30,7 @@ def build(db_path: Path, n: int, seed: int = 1) -> None:
     try:
         batch = []
         for i in range(n):
-            art = make_article(i, rng)
-            batch.append({"id": str(art.id), "url": f"https://baothanhhoa.vn/{art.slug}-{art.id}.htm",
-                          "title": art.title, "lead": art.lead, "body": "\n\n".join(art.paragraphs),
-                          "author": art.author, "published_at": art.published, "section": "Xây dựng Đảng"})  # fmt: skip
+            batch.append(make_article(i, rng).fields())
             if len(batch) == 500:
                 save_articles(db, batch)
                 batch = []

@@ -60,6 +60,13 @@ class Article:
     def path(self) -> str:
         return f"/xay-dung-dang/{self.slug}/{self.id}.htm" if self.old_layout else f"/{self.slug}-{self.id}.htm"
 
+    def fields(self) -> dict[str, str]:
+        """The article's fields as a crawl stores them (before figures): for benchmarks that fill a
+        database without crawling."""
+        return {"id": str(self.id), "url": f"https://baothanhhoa.vn/{self.slug}-{self.id}.htm", "title": self.title,
+                "lead": self.lead, "body": "\n\n".join(self.paragraphs), "author": self.author,
+                "published_at": self.published, "section": "Xây dựng Đảng"}  # fmt: skip
+
 
 def slugify(title: str) -> str:
     ascii_title = unicodedata.normalize("NFD", title.replace("Đ", "D").replace("đ", "d"))

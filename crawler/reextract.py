@@ -17,7 +17,7 @@ import os
 import sqlite3
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,7 +133,7 @@ def reextract(
               "documents_before": 0, "documents_after": 0, "added": Counter(), "removed": Counter()}  # fmt: skip
     bounds = bounds or Bounds()
 
-    def page_after(last_id: str) -> tuple[list[dict], Iterator]:
+    def page_after(mapper: Callable, last_id: str) -> tuple[list[dict], Iterator]:
         # A page of articles read whole, so no read is left open while this process writes; its
         # figures are read by the workers from here on (a worker pool's map sends them all at once).
         articles = _rows(
@@ -145,11 +145,11 @@ def reextract(
 
     try:
         with _mapper(workers) as mapper:
-            articles, extracted = page_after("")
+            articles, extracted = page_after(mapper, "")
             while articles:
                 # The next page goes to the workers before this one is compared and written: they
                 # read while this process works, rather than wait for it.
-                following = page_after(articles[-1]["id"])
+                following = page_after(mapper, articles[-1]["id"])
                 pending: dict[str, tuple[list, list, list]] = {}
                 stored = _stored(conn, [a["id"] for a in articles])
                 for article, (figures, documents, about) in zip(articles, extracted, strict=True):

@@ -196,12 +196,13 @@ class _Executor:
     def _send(self, loop: asyncio.AbstractEventLoop, *, everything: bool = False) -> None:
         """Send waiting tasks to the pool, a few to a batch, as its workers need them.
 
-        Every batch costs the crawl's process the same hand-off (three threads woken, a pipe each
-        way) whatever it holds. While a worker is idle, the waiting tasks are shared among the idle
-        ones; while all are busy, one more batch waits in the pool (a worker that finishes takes it at
-        once) and the rest wait here, to go as full batches. A task cancelled here is never sent (one
-        sent runs: the pool has already given its batch to a worker's queue). A slow task delays the
-        tasks after it in its batch, not the other workers."""
+        Every batch costs the crawl's process the same hand-off (the pool's two threads woken, a pipe
+        each way, the answer carried back to the event loop) whatever it holds. While a worker is
+        idle, the waiting tasks are shared among the idle ones; while all are busy, one more batch
+        waits in the pool (a worker that finishes takes it at once) and the rest wait here, to go as
+        full batches. A task cancelled here is never sent (one sent runs: the pool has already given
+        its batch to a worker's queue). A slow task delays the tasks after it in its batch, not the
+        other workers."""
         self.send_pending = False
         self.queued = [q for q in self.queued if not q[3].done()]
         while self.queued and (everything or self.in_flight <= self.size):
@@ -276,11 +277,9 @@ def _settle_from(loop: asyncio.AbstractEventLoop, chunk: list, done: Any, answer
     def settle() -> None:
         failed_whole = None
         try:
-            waiters = [waiter for *_, waiter in chunk]
             if done.cancelled():
-                for waiter in waiters:
-                    waiter.cancel()
-                return
+                return  # by `retire`, which failed its waiters first
+            waiters = [waiter for *_, waiter in chunk]
             error = done.exception()
             if error is not None and len(chunk) > 1 and not isinstance(error, BrokenProcessPool):
                 failed_whole = chunk
@@ -292,10 +291,7 @@ def _settle_from(loop: asyncio.AbstractEventLoop, chunk: list, done: Any, answer
                 if ok:
                     waiter.set_result(value)
                 else:
-                    try:
-                        waiter.set_exception(value)
-                    except TypeError:  # an error asyncio refuses to carry (StopIteration)
-                        waiter.set_exception(TaskError(f"{type(value).__qualname__}: {value}"))
+                    waiter.set_exception(value)  # never StopIteration, which asyncio refuses: see `_call`
         finally:
             answered(loop, failed_whole)
 

@@ -16,21 +16,23 @@ def look_only(settings: Any) -> None:
         settings.set(name, value, priority="cmdline")
 
 
-def check_worker_settings(settings: Any) -> None:
-    """WORKER_PROCESSES and WORKER_NICENESS, checked before anything starts: a bad value is one line
-    and status 2 (UsageError), not a traceback from the worker pool when the crawler is made."""
+def checked_settings(settings: Any) -> Any:
+    """A copy of the command's settings with the crawler's defaults (the add-ons apply them only when
+    the crawler starts), its worker settings checked: a bad value is one line and status 2
+    (UsageError), not a traceback from the worker pool when the crawler is made."""
     from scrapy.exceptions import UsageError
 
     from crawler.defaults import Defaults
     from crawler.workers import worker_count, worker_niceness
 
     settings = settings.copy()
-    Defaults().update_settings(settings)  # the add-ons apply later, when the crawler starts
+    Defaults().update_settings(settings)
     try:
         worker_count(settings.get("WORKER_PROCESSES"))
         worker_niceness(settings.get("WORKER_NICENESS"))
     except ValueError as exc:
         raise UsageError(str(exc), print_help=False) from None
+    return settings
 
 
 class LookOnly:

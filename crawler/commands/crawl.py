@@ -17,8 +17,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from crawler import outcome
-from crawler.commands import check_worker_settings
-from crawler.defaults import Defaults
+from crawler.commands import checked_settings
 from crawler.ledger import RunLedger
 from crawler.storage import StorageError, open_database
 
@@ -40,10 +39,7 @@ class Command(ScrapyCrawlCommand):
                 check(**opts.spargs)
             except ValueError as exc:
                 raise UsageError(str(exc), print_help=False) from None
-        check_worker_settings(self.settings)
-        settings = self.settings.copy()
-        Defaults().update_settings(settings)  # the add-ons apply later, when the crawler starts
-        if not self._database_usable(settings):
+        if not self._database_usable(checked_settings(self.settings)):
             raise SystemExit(outcome.DATABASE_UNUSABLE)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

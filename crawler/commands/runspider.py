@@ -6,10 +6,10 @@ import argparse
 
 from scrapy.commands.runspider import Command as ScrapyRunSpiderCommand
 
-from crawler.commands import check_worker_settings
+from crawler.commands import checked_settings
 
 
 class Command(ScrapyRunSpiderCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
-        check_worker_settings(self.settings)
+        checked_settings(self.settings)  # for its check: a bad worker setting is a UsageError
