@@ -240,6 +240,7 @@ class SiteSpider(scrapy.Spider):
         return [u for u in (self._rebase(url) for url in missed) if u]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.workers.prestart()
         if self.settings.getbool("FIGURES_ENABLED"):
             self.figure_bounds = Bounds.from_settings(self.settings)
         missed = self._load_state()

@@ -173,10 +173,15 @@ class _Executor:
                 # that is not replaced would fail every later page with it
                 raise BrokenProcessPool(f"the worker processes could not start: {exc}") from exc
 
-    async def run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
-        loop = self.loop = asyncio.get_running_loop()
+    def start(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future:
+        """Start the workers in a thread, once: the future every task waits for."""
         if self.started is None:
             self.started = loop.run_in_executor(None, self._start)
+        return self.started
+
+    async def run(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+        loop = self.loop = asyncio.get_running_loop()
+        self.start(loop)
         # Every task waits for the same start (shielded: one task's cancellation is not the others');
         # none is submitted before it, so the pool is only ever called from the crawl's thread after.
         await asyncio.shield(self.started)
@@ -361,10 +366,21 @@ class WorkerPool:
             finally:
                 executor.close(self.close_timeout)
 
-    async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    def prestart(self) -> None:
+        """Start the workers now, in a thread, while the crawl fetches its first pages: their start
+        (the forkserver importing the page step, half a second) is otherwise waited for by the first
+        article pages. A start that fails is the first page's to see (and to retry, as a broken pool)."""
+        if self.size > 0:
+            started = self._current().start(asyncio.get_running_loop())
+            started.add_done_callback(_seen)
+
+    def _current(self) -> _Executor:
         if self._executor is None:
             self._executor = _Executor(self.size, self.niceness, self._count_batch)
-        executor = self._executor
+        return self._executor
+
+    async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+        executor = self._current()
         try:
             return await executor.run(fn, args, kwargs)
         except BrokenProcessPool:
@@ -387,6 +403,12 @@ class WorkerPool:
         executor, self._executor = self._executor, None
         if executor is not None and executor.close(self.close_timeout) and self.stats is not None:
             self.stats.inc_value("workers/killed_at_close")
+
+
+def _seen(started: asyncio.Future) -> None:
+    """A failed start is reported by the pages that wait for it; with none, it is not an error."""
+    if not started.cancelled():
+        started.exception()
 
 
 def worker_count(value: Any, cgroup: Path = CGROUP) -> int:

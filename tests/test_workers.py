@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -445,8 +446,9 @@ def test_a_task_s_error_keeps_the_worker_s_traceback():
     assert "fails_in_worker" in str(error.__cause__)
 
 
-def test_workers_that_cannot_start_once_are_started_again(monkeypatch):
-    """A start that fails (no memory, no process left) must not fail every later page with it."""
+def fail_first_launch(monkeypatch) -> list[bool]:
+    """The next start of a pool's workers fails, as with no memory; the list tells it did (clear it to
+    fail the next one too)."""
     from concurrent.futures import ProcessPoolExecutor
 
     real, failed = ProcessPoolExecutor._launch_processes, []
@@ -458,6 +460,12 @@ def test_workers_that_cannot_start_once_are_started_again(monkeypatch):
         return real(executor)
 
     monkeypatch.setattr(ProcessPoolExecutor, "_launch_processes", launch_once)
+    return failed
+
+
+def test_workers_that_cannot_start_once_are_started_again(monkeypatch):
+    """A start that fails (no memory, no process left) must not fail every later page with it."""
+    failed = fail_first_launch(monkeypatch)
     pool = WorkerPool(2, MemoryStatsCollector(get_crawler()))
 
     async def go():
@@ -469,3 +477,69 @@ def test_workers_that_cannot_start_once_are_started_again(monkeypatch):
         pool.close()
     assert failed and results == [0, 1, 4, 9]
     assert pool.stats.get_value("workers/pool_restarted") == 1
+
+
+async def wait_until_async(done, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)
+
+
+def test_workers_started_ahead_are_the_ones_the_first_page_finds():
+    """The spider starts the workers with the crawl (`prestart`), while the listings download: the first
+    article page finds them running, and no second pool is started for it."""
+    pool = WorkerPool(2, MemoryStatsCollector(get_crawler()))
+
+    async def go():
+        pool.prestart()
+        executor = pool._executor
+        await asyncio.wait_for(asyncio.shield(executor.started), 60)
+        ready = len(executor._workers())
+        pool.prestart()  # once only
+        assert executor.started is pool._executor.started
+        return ready, await asyncio.wait_for(pool.run(square, 7), 60), executor is pool._executor
+
+    try:
+        ready, answer, same = asyncio.run(go())
+    finally:
+        pool.close()
+    assert (ready, answer, same) == (2, 49, True)
+    assert WorkerPool(0).prestart() is None  # in-process: nothing to start
+
+
+def test_a_start_ahead_that_fails_is_retried_by_the_first_page_and_is_no_error_alone(monkeypatch):
+    """A start ahead that fails (no memory, no process left) is the first page's to see, and to retry as
+    a broken pool; a crawl with no page to read never looks at it, and asyncio must not log it."""
+    failed = fail_first_launch(monkeypatch)
+    pool, alone = WorkerPool(2, MemoryStatsCollector(get_crawler())), WorkerPool(2)
+    logged: list[dict] = []
+
+    async def go():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: logged.append(context))
+        pool.prestart()
+        with pytest.raises(BrokenProcessPool):
+            await asyncio.wait_for(asyncio.shield(pool._executor.started), 60)
+        return await asyncio.wait_for(asyncio.gather(*(pool.run(square, n) for n in range(3))), 60)
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        pool.close()
+    assert failed and results == [0, 1, 4]
+    assert pool.stats.get_value("workers/pool_restarted") == 1
+
+    failed.clear()
+
+    async def nothing_to_read():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: logged.append(context))
+        alone.prestart()
+        started = alone._executor.started
+        await wait_until_async(started.done)
+        del started
+        alone.close()
+        alone._executor = None
+        gc.collect()
+
+    asyncio.run(nothing_to_read())
+    assert failed and logged == []
