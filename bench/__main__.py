@@ -139,6 +139,22 @@ def _process_table() -> dict[int, tuple[int, float]]:
     return table
 
 
+def _thread_cpu(pid: int) -> dict[int, float]:
+    """Thread id → CPU seconds so far of each thread of a process (the main thread's id is the pid)."""
+    out = {}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(task.name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return out
+
+
 def _pss_kb(pid: int) -> int:
     """A process's proportional share of the memory it maps: pages a forked worker shares with the
     forkserver count once across them, as they do in the machine's memory."""
@@ -158,6 +174,7 @@ class DescendantsCpu(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.seen: dict[int, float] = {}
+        self.threads: dict[int, float] = {}  # the process's own threads but its main one → CPU seconds
         self.peak_total_kb = 0  # the largest memory (PSS) the crawl and its descendants held at once
         self.done = threading.Event()
 
@@ -169,11 +186,18 @@ class DescendantsCpu(threading.Thread):
                 family |= {pid for pid, (ppid, _) in table.items() if ppid in family}
             for pid in family - {self.pid}:
                 self.seen[pid] = max(self.seen.get(pid, 0.0), table[pid][1])
+            for tid, cpu in _thread_cpu(self.pid).items():
+                if tid != self.pid:
+                    self.threads[tid] = max(self.threads.get(tid, 0.0), cpu)
             self.peak_total_kb = max(self.peak_total_kb, sum(_pss_kb(pid) for pid in family))
 
     @property
     def cpu_s(self) -> float:
         return sum(self.seen.values())
+
+    @property
+    def threads_cpu_s(self) -> float:
+        return sum(self.threads.values())
 
 
 def run_measured(cmd: list[str], nginx: Nginx, *, cwd: Path = PROJECT_ROOT, env: dict | None = None) -> dict:
@@ -191,6 +215,9 @@ def run_measured(cmd: list[str], nginx: Nginx, *, cwd: Path = PROJECT_ROOT, env:
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "workers_cpu_s": helpers.cpu_s,
+        # The crawl process's threads but its main one (the worker pool's, Python's executor's),
+        # sampled every 0.2 s: the main thread runs the engine, and is the crawl's serial part.
+        "threads_cpu_s": helpers.threads_cpu_s,
         "peak_rss_mb": usage.ru_maxrss / 1024,
         # The crawl, its forkserver and its workers together, sampled every 0.2 s.
         "peak_rss_all_mb": helpers.peak_total_kb / 1024,
@@ -335,7 +362,15 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto", sett
     result["ratio_cpu_per_page_all"] = round(
         bare_cpu / (full["cpu_s_per_1000_pages"] + full["worker_cpu_s_per_1000_pages"]), 3
     )
+    result["cpu_budget_ms_per_page"] = cpu_budget(result, os.cpu_count() or 1)
     return result
+
+
+def cpu_budget(r: dict, cores: int, share: float = 0.6) -> float | None:
+    """The CPU a page of all the full crawler's processes may cost for `share` of the bare spider's pages
+    a second while both are open, when the crawl keeps every core busy: cores / (share × bare pages/s)."""
+    bare = r["bare"].get("pages_per_s_open")
+    return round(cores * 1000 / (share * bare), 2) if bare else None
 
 
 def open_seconds(stats: dict) -> float | None:
@@ -365,6 +400,7 @@ def _summary(run: dict, pages: int, open_s: float | None = None) -> dict:
         "open_s": round(open_s, 2) if open_s else None,
         "pages_per_s_open": round(pages / open_s, 1) if open_s else None,
         "cpu_s_per_1000_pages": round(run["cpu_s"] / pages * 1000, 2),
+        "main_thread_cpu_s_per_1000_pages": round((run["cpu_s"] - run.get("threads_cpu_s", 0.0)) / pages * 1000, 2),
         "worker_cpu_s_per_1000_pages": round(run["workers_cpu_s"] / pages * 1000, 2),
         "peak_rss_mb": round(run["peak_rss_mb"], 1),
         "peak_pss_all_processes_mb": round(run["peak_rss_all_mb"], 1),
@@ -389,6 +425,7 @@ def report(r: dict) -> str:
         f"{r['ratio_cpu_per_page']:.0%} of the bare engine's efficiency, with its workers "
         f"{r['ratio_cpu_per_page_all']:.0%}",
         open_line(r),
+        budget_line(r),
         f"per article (ms, sample of {s['sample']}): load+clean {s['load_ms']:.2f}, figures+documents "
         f"{s['figures_ms']:.2f} ({s['figures_per_article']:.1f} figures), SQLite write {s['sqlite_ms']:.2f}, "
         f"trafilatura (reference) {traf}",
@@ -412,6 +449,19 @@ def open_line(r: dict) -> str:
     return (f"while the spiders were open (start-up and exit left out: {b['wall_s'] - b['open_s']:.1f} s bare, "
             f"{f['wall_s'] - f['open_s']:.1f} s full): bare {b['pages_per_s_open']} pages/s, full "
             f"{f['pages_per_s_open']}, {r['ratio_pages_per_s_open']:.0%}")  # fmt: skip
+
+
+def budget_line(r: dict) -> str:
+    f = r["full"]
+    spent = f["cpu_s_per_1000_pages"] + f["worker_cpu_s_per_1000_pages"]
+    main = f.get("main_thread_cpu_s_per_1000_pages")
+    split = (f" (crawl process {f['cpu_s_per_1000_pages']:.2f}: main thread {main:.2f}, other threads "
+             f"{f['cpu_s_per_1000_pages'] - main:.2f}; workers {f['worker_cpu_s_per_1000_pages']:.2f})"
+             if main is not None else "")  # fmt: skip
+    if r.get("cpu_budget_ms_per_page") is None:
+        return f"CPU ms a page of all the full crawler's processes: {spent:.2f}{split}"
+    return (f"CPU ms a page of all the full crawler's processes: {spent:.2f}{split}; 60% of the bare spider "
+            f"while open allows {r['cpu_budget_ms_per_page']:.2f} on {r['machine']['cpus']} cores")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,8 +3,10 @@ nothing of the tools around it; what is particular to the paper is in its site m
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 import tomllib
 from glob import glob
 
@@ -307,6 +309,61 @@ def test_the_benchmark_compares_the_spiders_while_they_were_open():
     unknown = _summary({**run, "wall_s": 7.0}, 3150)
     assert unknown["pages_per_s_open"] is None and open_ratio(unknown, full) is None
     assert "not known" in open_line({"bare": unknown, "full": full, "ratio_pages_per_s_open": None})
+
+
+def test_the_benchmark_says_what_cpu_a_page_may_cost_for_the_goal():
+    """60% of the bare spider's pages a second, with every core busy, allows cores / (0.6 × its pages a
+    second) of CPU a page of all the crawler's processes; the crawl process's threads are told apart."""
+    from bench.__main__ import _summary, budget_line, cpu_budget
+
+    run = {"cpu_s": 6.0, "workers_cpu_s": 9.0, "peak_rss_mb": 1.0, "peak_rss_all_mb": 1.0, "server_cpu_s": 0.0,
+           "exit_status": 0}  # fmt: skip
+    bare = _summary({**run, "wall_s": 4.0, "workers_cpu_s": 0.0}, 3000, open_s=3.0)
+    full = _summary({**run, "wall_s": 12.0, "threads_cpu_s": 0.6}, 3000, open_s=10.0)
+    r = {"bare": bare, "full": full, "machine": {"cpus": 2}}
+    assert cpu_budget(r, 2) == 3.33  # 2 cores × 1000 / (0.6 × 1,000 pages/s)
+    assert cpu_budget(r, 4) == 6.67 and cpu_budget({"bare": {"pages_per_s_open": None}}, 2) is None
+    assert full["main_thread_cpu_s_per_1000_pages"] == 1.8 and full["cpu_s_per_1000_pages"] == 2.0
+    line = budget_line({**r, "cpu_budget_ms_per_page": cpu_budget(r, 2)})
+    assert line.startswith("CPU ms a page of all the full crawler's processes: 5.00")
+    assert "main thread 1.80, other threads 0.20; workers 3.00" in line and line.endswith("allows 3.33 on 2 cores")
+    old = {k: v for k, v in full.items() if k != "main_thread_cpu_s_per_1000_pages"}  # a JSON of before
+    assert budget_line({"full": old, "cpu_budget_ms_per_page": None}).endswith(": 5.00")
+
+
+def test_the_benchmark_reads_each_thread_s_cpu_of_a_process():
+    import threading
+
+    from bench.__main__ import _thread_cpu
+
+    stop = threading.Event()
+    spinner = threading.Thread(target=lambda: [None for _ in iter(lambda: stop.is_set(), True)], daemon=True)
+    spinner.start()
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            seen = _thread_cpu(os.getpid())
+            others = {tid: cpu for tid, cpu in seen.items() if tid != os.getpid()}
+            if any(cpu > 0 for cpu in others.values()) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        spinner.join()
+    assert os.getpid() in seen and any(cpu > 0 for cpu in others.values())
+    assert _thread_cpu(2**22 + 1) == {}  # no such process
+
+
+def test_the_page_benchmark_splits_the_step_and_runs_it_in_workers(capsys):
+    from bench.page import STAGES, main
+
+    assert main(["-n", "4", "--rounds", "1", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 article pages") and all(f"  {stage} " in out for stage in STAGES)
+    assert "in a pool of 1 workers: their CPU" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["-n", "0"])
+    assert exc.value.code == 2
 
 
 def test_the_store_benchmark_drops_only_what_each_variant_names(tmp_path, capsys):
