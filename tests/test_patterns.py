@@ -11,8 +11,8 @@ import re
 import pytest
 
 from bench.sitegen import make_article
+from crawler.figures import documents, numbers, organizations, reader, text, time
 from crawler.figures import lexicon as lx
-from crawler.figures import numbers, organizations, reader, text, time
 from crawler.figures import vocabulary as v
 from crawler.figures.lexicon import alternation, word_start, word_start_branches
 
@@ -265,3 +265,49 @@ def test_the_masks_skipped_by_their_words_are_those_that_cannot_match():
             assert numbers.mask_spans(subject, start, end) == every, (subject, start, end)
             checked += bool(every)
     assert checked > 1000  # the subjects hold masked spans
+
+
+# The documents' pattern before it read the number first: the kinds' words tried at every position.
+_DOC_READABLE = re.compile(
+    r"(?=[nckqhđt\d])(?:(?P<kind>nghị quyết|chỉ thị|kết luận|quy định|quyết định|kế hoạch|đề án|hướng dẫn"
+    r"|thông báo|chương trình)"
+    r"\s+(?:số\s+)?)?(?<![\w-])(?P<number>\d{1,4}\s*-\s*(?P<code>[a-zđ]{1,4})\s*/\s*(?P<issuer>[a-zđ]{1,5}))(?![\w/])"
+    r"(?:\s*,?\s*ngày\s+(?P<d>\d{1,2})\s*[-/.]\s*(?P<mo>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}))?"
+)
+
+
+def _documents_read_the_readable_way(m: str) -> list[tuple]:
+    return [(dm.start(), dm.end(), dm["kind"], dm["number"], dm["code"], dm["issuer"], dm["y"], dm["mo"], dm["d"])
+            for dm in _DOC_READABLE.finditer(m)]  # fmt: skip
+
+
+def _documents_read_number_first(m: str) -> list[tuple]:
+    out, after = [], 0
+    for dm in documents.NUMBER_RE.finditer(m):
+        named = documents.kind_before(m, dm.start(), after)
+        after = dm.end()
+        kind, start = named or (None, dm.start())
+        out.append((start, dm.end(), kind, m[dm.start() : dm.end("issuer")], dm["code"], dm["issuer"],
+                    dm["y"], dm["mo"], dm["d"]))  # fmt: skip
+    return out
+
+
+def _document_subjects(rng: random.Random, n: int) -> list[str]:
+    """Texts dense in document references and in what nearly is one: kinds glued to words, `số` without
+    a space, a kind word inside the document read before, dashes and word characters before the number."""
+    pieces = [*documents.KIND_WORDS, "số", "số5", "ti", "x-", "a", "-", "đề", "án", "quyết", "định", "quy",
+              "ngày", "và", ",", "năm 2020", "22-nq/tw", "05 - ct / tu", "5-kh/tu", "12-nq/đề", "3-đa/tu",
+              "123-qđi/tw", "7-abcdef/tw", "8-nq/tw/", "9-nq/tw1", "2-2-2008", "1/2/2021",
+              "35-kl/tw, ngày 5-5-2022"]  # fmt: skip
+    spaces = ["", " ", " ", " ", "  ", "\n", "\t", "\u00a0"]
+    return ["".join(rng.choice(spaces) + rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+
+
+def test_documents_read_number_first_are_those_the_readable_pattern_finds():
+    subjects = SUBJECTS + _document_subjects(random.Random(5), 6000)
+    found = 0
+    for subject in subjects:
+        want = _documents_read_the_readable_way(subject)
+        assert _documents_read_number_first(subject) == want, subject
+        found += sum(1 for doc in want if doc[2])
+    assert found > 1000  # many read with their kind's word: the look back is what is tested

@@ -12,12 +12,43 @@ DOC_KINDS = {
     "nq": "nghị quyết", "ct": "chỉ thị", "kl": "kết luận", "qđi": "quy định", "qđ": "quyết định",
     "kh": "kế hoạch", "đa": "đề án", "hd": "hướng dẫn", "tb": "thông báo", "ctr": "chương trình",
 }  # fmt: skip
-DOC_RE = re.compile(
-    r"(?=[nckqhđt\d])(?:(?P<kind>nghị quyết|chỉ thị|kết luận|quy định|quyết định|kế hoạch|đề án|hướng dẫn"
-    r"|thông báo|chương trình)"
-    r"\s+(?:số\s+)?)?(?<![\w-])(?P<number>\d{1,4}\s*-\s*(?P<code>[a-zđ]{1,4})\s*/\s*(?P<issuer>[a-zđ]{1,5}))(?![\w/])"
+# A document's number, found first: a pattern that starts with a digit lets the regex engine skip to
+# the digits, where one that starts with the kinds' words tried them at every n, c, k, q, h, đ and t
+# of a text (`tests/test_patterns.py` holds that readable form, and checks both read the same).
+# The lookbehind after the first digit holds exactly when `(?<![\w-])` held before it.
+NUMBER_RE = re.compile(
+    r"\d(?<![\w-]\d)\d{0,3}\s*-\s*(?P<code>[a-zđ]{1,4})\s*/\s*(?P<issuer>[a-zđ]{1,5})(?![\w/])"
     r"(?:\s*,?\s*ngày\s+(?P<d>\d{1,2})\s*[-/.]\s*(?P<mo>\d{1,2})\s*[-/.]\s*(?P<y>\d{4}))?"
 )
+# Each kind's word, as the text names it before a number (`Nghị quyết số 22-NQ/TW`).
+KIND_WORDS = tuple(DOC_KINDS.values())
+
+
+# No kind's word ends with another's, nor with `số`: at most one kind can end where one is looked for.
+assert not any(a != b and a.endswith(b) for a in (*KIND_WORDS, "số") for b in KIND_WORDS)
+
+
+def kind_before(m: str, start: int, floor: int = 0) -> tuple[str, int] | None:
+    """The kind of document named right before the number at `start` (`nghị quyết số `, `chỉ thị `:
+    the kind, whitespace, an optional `số` and whitespace), and where it starts; none before `floor`
+    (the end of the document read before, whose words are its own)."""
+    end = _space_before(m, start, floor)
+    if end == start:
+        return None
+    if end - 2 >= floor and m.startswith("số", end - 2):
+        before_so = _space_before(m, end - 2, floor)
+        if before_so < end - 2:
+            end = before_so
+    for kind in KIND_WORDS:
+        if end - len(kind) >= floor and m.startswith(kind, end - len(kind)):
+            return kind, end - len(kind)
+    return None
+
+
+def _space_before(m: str, end: int, floor: int) -> int:
+    while end > floor and m[end - 1].isspace():  # `\s` of a str pattern is what isspace() says
+        end -= 1
+    return end
 
 
 @dataclass
@@ -49,10 +80,14 @@ def read_documents(text: str, m: str) -> list[Document]:
     if "/" not in text:
         return []
     seen: dict[str, Document] = {}
-    for dm in DOC_RE.finditer(m):
-        number = "".join(text[dm.start("number") : dm.end("number")].split())
+    after = 0  # where the document read before ends
+    for dm in NUMBER_RE.finditer(m):
+        named = kind_before(m, dm.start(), after)
+        after = dm.end()
+        number_end = dm.end("issuer")
+        number = "".join(text[dm.start() : number_end].split())
         issuer = number.split("/")[-1]
-        kind = dm["kind"] or DOC_KINDS.get(dm["code"])
+        kind = named[0] if named else DOC_KINDS.get(dm["code"])
         if not kind:
             continue
         date = None
@@ -65,5 +100,5 @@ def read_documents(text: str, m: str) -> list[Document]:
             if date and not seen[key].date:
                 seen[key].date = date
             continue
-        seen[key] = Document(kind, number, issuer, date, dm.start(), dm.end())
+        seen[key] = Document(kind, number, issuer, date, named[1] if named else dm.start(), dm.end())
     return list(seen.values())
