@@ -292,6 +292,14 @@ def _gc(stats: dict) -> dict:
     }
 
 
+def _store(stats: dict) -> dict:
+    """The seconds the crawl process spent writing its batches (pipelines/store.py), from a run's stats."""
+    return {
+        "cpu_s": float(stats.get("pipeline/store/cpu_seconds") or 0.0),
+        "wall_s": float(stats.get("pipeline/store/seconds") or 0.0),
+    }
+
+
 def bare_command(base_url: str, stats_out: Path, settings: dict[str, str]) -> list[str]:
     """The bare spider with the project's settings, but no database: it stores nothing, and with the
     project's SQLITE_DB it recorded a run of its own in data/baothanhhoa.db at every benchmark."""
@@ -350,7 +358,8 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto", sett
         "generation_s": round(generation_s, 2),
         "bare": _summary(bare, bare_pages, open_seconds(bare_run_stats)) | {"gc": _gc(bare_run_stats)},
         "full": _summary(full, full_pages, open_seconds(run_stats)) | {"articles_stored": stored,
-                                                                       "figures_stored": figures, "gc": _gc(run_stats)},
+                                                                       "figures_stored": figures, "gc": _gc(run_stats),
+                                                                       "store": _store(run_stats)},
         "stages_ms_per_article": {k: (round(v, 3) if isinstance(v, float) else v)
                                   for k, v in stage_costs(site, sample, work).items()},
         "db_bytes_per_1000_articles": round(db_bytes / max(stored, 1) * 1000),
@@ -436,6 +445,7 @@ def report(r: dict) -> str:
             f"{name} {g['threshold']}, {g['collections']}, {g['seconds']:.2f}"
             for name, g in (("bare", b["gc"]), ("full", f["gc"]))
         ),
+        store_line(r),
         f"stored {f['articles_stored']} articles, {f['figures_stored']} figures; "
         f"database {r['db_bytes_per_1000_articles'] / 1e6:.2f} MB per 1,000 articles",
     ]
@@ -449,6 +459,15 @@ def open_line(r: dict) -> str:
     return (f"while the spiders were open (start-up and exit left out: {b['wall_s'] - b['open_s']:.1f} s bare, "
             f"{f['wall_s'] - f['open_s']:.1f} s full): bare {b['pages_per_s_open']} pages/s, full "
             f"{f['pages_per_s_open']}, {r['ratio_pages_per_s_open']:.0%}")  # fmt: skip
+
+
+def store_line(r: dict) -> str:
+    f = r["full"]
+    store, pages = f.get("store") or {}, f["pages"]
+    if not store.get("wall_s"):
+        return "the crawl process's SQLite writes: not recorded"
+    return (f"the crawl process's SQLite writes (its batches, in its one thread): {store['cpu_s'] / pages * 1000:.2f} "
+            f"CPU ms a page, {store['wall_s'] / pages * 1000:.2f} ms of wall-clock time a page")  # fmt: skip
 
 
 def budget_line(r: dict) -> str:

@@ -12,6 +12,7 @@ run's row.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
@@ -54,6 +55,7 @@ class StorePipeline:
         self.error: StorageError | None = None
         # What was fetched but could not be stored: remembered for the next run when the spider closes.
         self.unsaved: list[dict[str, Any]] = []
+        self.store_seconds = (0.0, 0.0)  # CPU and wall-clock seconds of the batches' writes
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -107,6 +109,9 @@ class StorePipeline:
             return
         if not (articles or failures or limits):
             return
+        # The writes run in the crawl's one thread, and the event loop waits for them: their time is
+        # counted (CPU, and wall clock with the disk's syncs and a second writer's lock).
+        cpu, wall = time.thread_time(), time.perf_counter()
         try:
             with write_transaction(self.db, f"store a batch of {len(articles)} articles"):
                 save_failures(self.db, failures, run_id=self.run_id)
@@ -116,10 +121,17 @@ class StorePipeline:
             self.unsaved += [_unsaved(a) for a in articles] + failures
             self._fail(exc, at="write")
             return
+        finally:
+            self._timed(time.thread_time() - cpu, time.perf_counter() - wall)
         self.stats.inc_value("pipeline/store/limits", len(limits))
         self.ledger.record_stored(
             new=len(result.new), changed=len(result.changed), unchanged=len(result.unchanged), failures=len(failures)
         )
+
+    def _timed(self, cpu: float, wall: float) -> None:
+        self.store_seconds = (self.store_seconds[0] + cpu, self.store_seconds[1] + wall)
+        self.stats.set_value("pipeline/store/cpu_seconds", round(self.store_seconds[0], 3))
+        self.stats.set_value("pipeline/store/seconds", round(self.store_seconds[1], 3))
 
     def _fail(self, exc: StorageError, *, at: str) -> None:
         """The database failed us: stop the crawl, loudly, with the reason."""

@@ -310,6 +310,14 @@ def test_the_run_records_its_garbage_collector_settings(crawled_demo):
     assert int(stats["gc/frozen_objects"]) > 1000
 
 
+def test_the_run_records_how_long_its_writes_held_the_crawl(crawled_demo):
+    """The batches are written in the crawl's one thread: their CPU and wall-clock time are recorded."""
+    stats = run_stats_of(crawled_demo)
+    cpu, wall = float(stats["pipeline/store/cpu_seconds"]), float(stats["pipeline/store/seconds"])
+    assert 0 < cpu < 30 and 0 < wall < 60
+    assert cpu <= wall + 0.01  # the thread's CPU fits in the time it took (both rounded to milliseconds)
+
+
 @pytest.fixture
 def crawled_demo(sample_crawl):
     """The session's crawl of the sample site (both sections, rendering on): read only."""

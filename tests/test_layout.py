@@ -331,6 +331,17 @@ def test_the_benchmark_says_what_cpu_a_page_may_cost_for_the_goal():
     assert budget_line({"full": old, "cpu_budget_ms_per_page": None}).endswith(": 5.00")
 
 
+def test_the_benchmark_says_what_the_crawl_s_writes_cost_a_page():
+    from bench.__main__ import _store, store_line
+
+    stored = _store({"pipeline/store/cpu_seconds": "0.8", "pipeline/store/seconds": "1.0"})
+    assert stored == {"cpu_s": 0.8, "wall_s": 1.0}
+    line = store_line({"full": {"pages": 2000, "store": stored}})
+    assert line.endswith("0.40 CPU ms a page, 0.50 ms of wall-clock time a page")
+    assert store_line({"full": {"pages": 2000, "store": _store({})}}).endswith("not recorded")
+    assert store_line({"full": {"pages": 2000}}).endswith("not recorded")  # a JSON of before
+
+
 def test_the_benchmark_reads_each_thread_s_cpu_of_a_process():
     import threading
 
