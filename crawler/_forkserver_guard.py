@@ -6,7 +6,16 @@ watch the crawl (crawler/workers.py). Loading the page step (the loader, the fig
 gazetteer) costs about half a second of CPU: paid once here, not once a worker after its first
 page. Only the pool names this module, for its forkserver."""
 
-from crawler.workers import exit_with_crawl
+import signal
+
+# Ctrl-C reaches the crawl's whole process group: the crawl stops gracefully and ends its pool. The
+# forkserver ignores it from here on (Python's own forkserver does so only after this import, half a
+# second later: a Ctrl-C then killed it, with a traceback, and its pool broke). The pool starts it
+# with SIGINT blocked (`workers._Executor._start`), which covers the interpreter's start before this.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+from crawler.workers import exit_with_crawl  # noqa: E402
 
 exit_with_crawl()
 

@@ -7,8 +7,9 @@ the per-page work costs more CPU than the engine's, so every core reading pages 
 The steps are pure functions of bytes and text, so a worker gets bytes and returns plain values;
 with `WORKER_PROCESSES = 0` they run in the crawl's process.
 
-The pool starts with the first page, not with the spider (a command that opens a spider but
-parses nothing, such as `scrapy shell`, starts no process), and its processes end with the crawl:
+The pool starts when the spider starts its crawl (its first requests, while the listings download;
+a command that opens a spider but crawls nothing, such as `scrapy shell`, starts no process), or
+with the first page where no spider asked before, and its processes end with the crawl:
 when the crawl is killed (`kill -9`, the OOM killer, a scheduler's timeout) the forkserver and the
 workers notice that the crawl is gone and exit, so nothing is left running.
 """
@@ -165,6 +166,9 @@ class _Executor:
         # The first task starts the workers, and each start waits until the forkserver has imported
         # the page step (half a second): in the crawl's thread, the downloads would stand still.
         with self.starting:
+            # The forkserver is spawned from this thread and inherits its signal mask: SIGINT blocked
+            # until it ignores it (crawler/_forkserver_guard.py), as Python starts its resource tracker.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 self.pool.submit(_started)
             except (BrokenProcessPool, RuntimeError):  # broken, or shut down by close() meanwhile
@@ -172,6 +176,8 @@ class _Executor:
             except Exception as exc:  # no process could start (no memory, no process left): a pool
                 # that is not replaced would fail every later page with it
                 raise BrokenProcessPool(f"the worker processes could not start: {exc}") from exc
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def start(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future:
         """Start the workers in a thread, once: the future every task waits for."""
@@ -305,9 +311,10 @@ def _settle_from(loop: asyncio.AbstractEventLoop, chunk: list, done: Any, answer
 
 
 class WorkerPool:
-    """The crawl's worker processes (a Scrapy extension, one per crawler): started with the first
-    page, stopped after their last task when the engine stops. `WorkerPool.of(crawler)` is how a
-    component finds the pool of its crawl; without workers it runs each step in-process."""
+    """The crawl's worker processes (a Scrapy extension, one per crawler): started by the spider's
+    start (`prestart`) or the first page, stopped after their last task when the engine stops.
+    `WorkerPool.of(crawler)` is how a component finds the pool of its crawl; without workers it runs
+    each step in-process."""
 
     def __init__(self, size: int, stats: Any = None, close_timeout: float = CLOSE_TIMEOUT, niceness: int = 0) -> None:
         self.size = size
@@ -370,9 +377,13 @@ class WorkerPool:
         """Start the workers now, in a thread, while the crawl fetches its first pages: their start
         (the forkserver importing the page step, half a second) is otherwise waited for by the first
         article pages. A start that fails is the first page's to see (and to retry, as a broken pool)."""
-        if self.size > 0:
-            started = self._current().start(asyncio.get_running_loop())
-            started.add_done_callback(_seen)
+        if self.size <= 0:
+            return
+        try:
+            executor = self._current()
+        except Exception:  # no pool could be made (no /dev/shm, say): the first page meets it, and fails
+            return
+        executor.start(asyncio.get_running_loop()).add_done_callback(_seen)
 
     def _current(self) -> _Executor:
         if self._executor is None:

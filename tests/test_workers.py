@@ -543,3 +543,74 @@ def test_a_start_ahead_that_fails_is_retried_by_the_first_page_and_is_no_error_a
 
     asyncio.run(nothing_to_read())
     assert failed and logged == []
+
+
+INTERRUPTED = """
+import json, os, signal, threading, time
+from pathlib import Path
+from crawler import workers
+from tests.test_workers import square
+
+def forkserver():
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if entry.name.isdigit() and int(fields[1]) == os.getpid():
+                if "forkserver" in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    return int(entry.name)
+        except (OSError, IndexError):
+            continue
+    return None
+
+if __name__ == "__main__":
+    executor = workers._Executor(1)
+    outcome = {}
+    def start():
+        try:
+            executor._start()
+            outcome["answer"] = executor.pool.submit(workers._call, square, (7,), {}).result(timeout=60)
+        except BaseException as exc:
+            outcome["error"] = repr(exc)
+    thread = threading.Thread(target=start)
+    thread.start()
+    deadline, pid = time.monotonic() + 30, None
+    while pid is None and time.monotonic() < deadline:
+        pid = forkserver()
+    os.kill(pid, signal.SIGINT)  # as a Ctrl-C to the crawl's process group reaches it, while it starts
+    thread.join(60)
+    executor.close(5)
+    print(json.dumps(outcome), flush=True)
+"""
+
+
+def test_a_ctrl_c_while_the_workers_start_does_not_break_their_pool(tmp_path):
+    """Ctrl-C reaches the whole process group, the forkserver too, and the crawl stops gracefully with
+    its pool. The forkserver used to ignore it only after importing the page step (half a second after
+    it started): a Ctrl-C then killed it with a traceback, and the pool broke."""
+    script = tmp_path / "interrupted.py"
+    script.write_text(INTERRUPTED)
+    result = subprocess.run([sys.executable, str(script)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.splitlines()[-1]) == {"answer": 49}, result.stderr[-2000:]
+    assert "KeyboardInterrupt" not in result.stderr
+
+
+def test_a_pool_that_cannot_be_made_fails_the_pages_not_the_spider_s_start(monkeypatch):
+    """No pool at all (a host without a usable /dev/shm): the start ahead lets it be, and each page meets
+    the error, is recorded as a failure and fetched again by the next run, as before the start ahead."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    def no_pool(self, *args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", no_pool)
+    pool = WorkerPool(2, MemoryStatsCollector(get_crawler()))
+
+    async def go():
+        pool.prestart()
+        with pytest.raises(OSError):
+            await pool.run(square, 3)
+
+    asyncio.run(go())
+    assert pool._executor is None
