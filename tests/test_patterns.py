@@ -311,3 +311,32 @@ def test_documents_read_number_first_are_those_the_readable_pattern_finds():
         assert _documents_read_number_first(subject) == want, subject
         found += sum(1 for doc in want if doc[2])
     assert found > 1000  # many read with their kind's word: the look back is what is tested
+
+
+@pytest.mark.parametrize(
+    "regex, last_words",
+    [
+        (lx.QUALIFIER_RE, lx.QUALIFIER_WORDS),
+        (lx.DELTA_RE, lx.DELTA_WORDS),
+        (lx.TOTAL_CUE_RE, lx.TOTAL_CUE_WORDS),
+        (lx.FROM_END_RE, ("từ",)),
+    ],
+)
+def test_a_pattern_of_the_end_of_a_text_is_searched_only_where_the_text_ends_with_its_words(regex, last_words):
+    """`lexicon.ends_with` stands before these patterns' searches: a text it says no to must hold no match."""
+    rng = random.Random(regex.pattern)
+    ended = [
+        rng.choice(SUBJECTS)[: rng.randint(0, 60)] + rng.choice(["", " ", "x", "đối "]) + word
+        + rng.choice(["", " ", "  ", "\n", " \t"])
+        for word in [*last_words, *(w[1:] for w in last_words), *(w[:-1] for w in last_words if len(w) > 1)]
+        for _ in range(20)
+    ]  # fmt: skip
+    subjects = ended + [s[: rng.randint(0, len(s))] for s in SUBJECTS] + [s + " " for s in SUBJECTS[:2000]]
+    matched = 0
+    for subject in subjects:
+        found = regex.search(subject)
+        assert found is None or lx.ends_with(subject, last_words), (regex.pattern, subject)
+        matched += found is not None
+    assert matched >= 10 * len(last_words)  # each word ends a match: the words are what is tested
+    for subject in subjects:
+        assert lx.without_qualifier(subject) == lx.QUALIFIER_RE.sub("", subject)

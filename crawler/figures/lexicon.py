@@ -132,7 +132,8 @@ def after_verb_key(phrase: str) -> str:
 
 
 FORM_RE = phrase_re(v.DISCIPLINE_FORMS)
-TOTAL_CUE_RE = re.compile(word_start([*v.TOTAL_CUES, ":"], not_after=("đối ",)) + r"\s*$")
+TOTAL_CUE_WORDS = (*v.TOTAL_CUES, ":")
+TOTAL_CUE_RE = re.compile(word_start(TOTAL_CUE_WORDS, not_after=("đối ",)) + r"\s*$")
 RAISE_TOTAL_RE = phrase_re(v.RAISE_TOTAL)
 SHARE_CUE_RE = re.compile(r"(?:^|[\s,(])(?:" + alternation(v.SHARE_CUES) + r")\s*$")
 BREAKDOWN_RE = phrase_re(v.BREAKDOWN_CUES)
@@ -141,8 +142,24 @@ CELL_KIND_RE = re.compile(r"\s+(?P<kind>(?:" + alternation(v.CELL_KINDS) + r")(?
                           r"(?=\s*(?:[,;:.()]|và\s|với\s|đạt\s|được\s|hoàn thành|không\s|trong đó|có\s|$|\d))")  # fmt: skip
 # A goal word right after a percent is a plan the figure is measured against (`đạt 88% kế hoạch`), no goal.
 TARGET_RE = re.compile(word_start(v.TARGET_CUES, not_after=("đạt ", "vượt ", "thành ", "bằng ", "% ", "%")) + r"(?!\w)")
-QUALIFIER_RE = re.compile(r"(?P<q>" + word_start(q for q, _ in v.QUALIFIERS) + r")\s*$")
+QUALIFIER_WORDS = tuple(q for q, _ in v.QUALIFIERS)
+QUALIFIER_RE = re.compile(r"(?P<q>" + word_start(QUALIFIER_WORDS) + r")\s*$")
 QUALIFIER_KEY = dict(v.QUALIFIERS)
+
+
+def ends_with(text: str, last_words: tuple[str, ...]) -> bool:
+    """Does `text`, whitespace aside, end with one of `last_words`? A pattern that can only match at the
+    end of a text, its match ending in one of them and whitespace, has no match in a text that does
+    not: a test of the text's end, where the pattern's search scans it from its start (a lead before
+    a number is up to 300 characters, and most end with no cue at all)."""
+    return text.rstrip().endswith(last_words)
+
+
+def without_qualifier(text: str) -> str:
+    """`QUALIFIER_RE.sub("", text)`: the qualifier that ends a text taken off."""
+    return QUALIFIER_RE.sub("", text) if ends_with(text, QUALIFIER_WORDS) else text
+
+
 PLAN_AFTER_RE = re.compile(r"\s*(?:so với\s+)?(?:" + alternation(v.PLAN_AFTER) + r")(?!\w)")
 NOT_BEFORE_RE = phrase_re(v.NOT_A_FIGURE_BEFORE)
 NOT_AFTER_RE = re.compile(r"\s*,?\s*(?:" + alternation(v.NOT_A_FIGURE_AFTER) + r")(?!\w)(?! bị)")
@@ -157,4 +174,7 @@ ZERO_RE = re.compile(
     r"|vi phạm phải xử lý kỷ luật|bị thi hành kỷ luật)|(?P<violation>vi phạm|có vi phạm))(?!\w)"
 )
 # A difference, said right before its number: `tăng 3 đảng viên`, `giảm 2 so với năm 2021` (`tăng từ` is no difference).
-DELTA_RE = re.compile(word_start(["tăng", "giảm", "nhiều hơn", "ít hơn", "tăng thêm", "giảm đi", "tăng hơn"]) + r"\s+$")
+DELTA_WORDS = ("tăng", "giảm", "nhiều hơn", "ít hơn", "tăng thêm", "giảm đi", "tăng hơn")
+DELTA_RE = re.compile(word_start(DELTA_WORDS) + r"\s+$")
+# A lead that ends with `từ`: its number is where a change or a time starts (`giảm từ 9 xuống còn 5`).
+FROM_END_RE = re.compile(r"(?<!\w)từ\s*$")

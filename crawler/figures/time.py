@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.figures.lexicon import word_start, word_start_branches
+from crawler.figures.lexicon import FROM_END_RE, word_start, word_start_branches
 
 _Y = r"(?:19|20)\d{2}"
 YEAR_RES = (
@@ -58,7 +58,6 @@ class TimeMark:
 
 
 _ANY_YEAR_RE = re.compile(_Y)
-_FROM_END_RE = re.compile(r"(?<!\w)từ\s*$")
 _SINCE_RE = re.compile(r"\s*(?:trở về trước|trở lại đây|đến nay)")
 
 
@@ -77,7 +76,7 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
             if NOT_A_TIME_RE.search(before):
                 continue
             taken.append((ym.start(), ym.end()))
-            if _FROM_END_RE.search(before) and _SINCE_RE.match(m, ym.end(), ym.end() + 20):
+            if FROM_END_RE.search(before) and _SINCE_RE.match(m, ym.end(), ym.end() + 20):
                 marks.append(TimeMark(ym.start(), ym.end(), None))  # `từ năm 2015 trở về trước`: a span, no year
                 continue
             marks.append(TimeMark(ym.start(), ym.end(), int(ym["year"]), comparison=bool(COMPARISON_RE.search(before))))
