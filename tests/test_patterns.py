@@ -313,22 +313,29 @@ def test_documents_read_number_first_are_those_the_readable_pattern_finds():
     assert found > 1000  # many read with their kind's word: the look back is what is tested
 
 
+# Words that end these patterns' matches, listed apart from the lists under test: a word left out of
+# one of those lists is caught here.
+_END_PROBES = (*lx.QUALIFIER_WORDS, *lx.DELTA_WORDS, *lx.TOTAL_CUE_WORDS, "từ", "có", "gồm", "bao gồm", "đạt", "là")
+
+
 @pytest.mark.parametrize(
-    "regex, last_words",
+    "regex, last_words, lead_in",
     [
-        (lx.QUALIFIER_RE, lx.QUALIFIER_WORDS),
-        (lx.DELTA_RE, lx.DELTA_WORDS),
-        (lx.TOTAL_CUE_RE, lx.TOTAL_CUE_WORDS),
-        (lx.FROM_END_RE, ("từ",)),
+        (lx.QUALIFIER_RE, lx.QUALIFIER_WORDS, ""),
+        (lx.DELTA_RE, lx.DELTA_WORDS, ""),
+        (lx.TOTAL_CUE_RE, lx.TOTAL_CUE_WORDS, ""),
+        (lx.FROM_END_RE, ("từ",), ""),
+        (reader._COMMITTEE_RE, reader._COMMITTEE_LAST_WORDS, "ban chấp hành đảng bộ có "),
     ],
 )
-def test_a_pattern_of_the_end_of_a_text_is_searched_only_where_the_text_ends_with_its_words(regex, last_words):
+def test_a_pattern_of_the_end_of_a_text_is_searched_only_where_the_text_ends_with_its_words(regex, last_words, lead_in):
     """`lexicon.ends_with` stands before these patterns' searches: a text it says no to must hold no match."""
     rng = random.Random(regex.pattern)
     ended = [
-        rng.choice(SUBJECTS)[: rng.randint(0, 60)] + rng.choice(["", " ", "x", "đối "]) + word
+        rng.choice(SUBJECTS)[: rng.randint(0, 60)] + rng.choice(["", lead_in]) + rng.choice(["", " ", "x", "đối "])
+        + word
         + rng.choice(["", " ", "  ", "\n", " \t"])
-        for word in [*last_words, *(w[1:] for w in last_words), *(w[:-1] for w in last_words if len(w) > 1)]
+        for word in [*last_words, *_END_PROBES, *(w[1:] for w in last_words), *(w[:-1] for w in last_words if w[1:])]
         for _ in range(20)
     ]  # fmt: skip
     subjects = ended + [s[: rng.randint(0, len(s))] for s in SUBJECTS] + [s + " " for s in SUBJECTS[:2000]]
@@ -337,6 +344,6 @@ def test_a_pattern_of_the_end_of_a_text_is_searched_only_where_the_text_ends_wit
         found = regex.search(subject)
         assert found is None or lx.ends_with(subject, last_words), (regex.pattern, subject)
         matched += found is not None
-    assert matched >= 10 * len(last_words)  # each word ends a match: the words are what is tested
+    assert matched >= 2 * len(last_words)  # the words end matches: they are what is tested
     for subject in subjects:
         assert lx.without_qualifier(subject) == lx.QUALIFIER_RE.sub("", subject)

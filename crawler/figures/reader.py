@@ -210,9 +210,8 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     if (
         it.mt.unit == "count"
         and it.mt.of_total is None
-        and rx(r"(?<!\w)tỷ lệ[^\d;]{0,40}?(?:đạt|là|chiếm|bằng)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$").search(
-            m[max(s.start, it.mt.start - 60) : it.mt.start],
-        )
+        and "tỷ lệ" in (window := m[max(s.start, it.mt.start - 60) : it.mt.start])
+        and rx(r"(?<!\w)tỷ lệ[^\d;]{0,40}?(?:đạt|là|chiếm|bằng)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$").search(window)
         and not lx.NOUN_RE.match(m, pos, limit)
     ):
         it.mt.unit = "percent"  # `tỷ lệ kết nạp đạt 3,4 so với tổng số đảng viên`: a rate, with or without %
@@ -400,6 +399,7 @@ _COMMITTEE_RE = re.compile(
     r"(?<!\w)(?:ban chấp hành|ban thường vụ|ủy ban kiểm tra|ubkt|chi ủy)(?!\w)[^\d;,]{0,50}?"
     r"(?:có|gồm|bao gồm)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$"
 )
+_COMMITTEE_LAST_WORDS = ("có", "gồm", "khoảng", "trên", "gần", "hơn", "dưới")  # what ends its matches
 NOT_OF_THE_VOCABULARY = "not a figure of the vocabulary (evaluated, all did, compared)"
 
 
@@ -414,7 +414,12 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         it.skip = "a share of a plan or a comparison"
         return
     lead = m[it.lead_start : it.mt.start]
-    if it.noun and _COMMITTEE_RE.search(lead) and not rx(r"đảng viên|đv").match(it.noun.lower()):
+    if (
+        it.noun
+        and lx.ends_with(lead, _COMMITTEE_LAST_WORDS)
+        and _COMMITTEE_RE.search(lead)
+        and not rx(r"đảng viên|đv").match(it.noun.lower())
+    ):
         it.skip = "the members of a committee"  # `Ban Chấp hành ... gồm 33 đồng chí`, `UBKT có 5 đồng chí`
         return
     compared = rx(r"\s*(?:so với|so cùng kỳ)(?!\w)(?!\s+(?:tổng số|số|tổng))").match(m[it.consumed : it.consumed + 30])
