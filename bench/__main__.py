@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench.sitegen import generate
+from crawler.workers import worker_count
 from demo.crawl import crawl_command
 from demo.server import PROJECT_ROOT
 
@@ -371,7 +372,8 @@ def benchmark(n: int, work: Path, sample: int = 300, workers: str = "auto", sett
     result["ratio_cpu_per_page_all"] = round(
         bare_cpu / (full["cpu_s_per_1000_pages"] + full["worker_cpu_s_per_1000_pages"]), 3
     )
-    result["cpu_budget_ms_per_page"] = cpu_budget(result, os.cpu_count() or 1)
+    result["cpu_budget_cores"] = worker_count("auto")  # the cores the crawl may use (affinity, quota)
+    result["cpu_budget_ms_per_page"] = cpu_budget(result, result["cpu_budget_cores"])
     return result
 
 
@@ -479,8 +481,9 @@ def budget_line(r: dict) -> str:
              if main is not None else "")  # fmt: skip
     if r.get("cpu_budget_ms_per_page") is None:
         return f"CPU ms a page of all the full crawler's processes: {spent:.2f}{split}"
+    cores = r.get("cpu_budget_cores") or r["machine"]["cpus"]
     return (f"CPU ms a page of all the full crawler's processes: {spent:.2f}{split}; 60% of the bare spider "
-            f"while open allows {r['cpu_budget_ms_per_page']:.2f} on {r['machine']['cpus']} cores")  # fmt: skip
+            f"while open allows {r['cpu_budget_ms_per_page']:.2f} on {cores} cores")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,9 @@ import signal
 # Ctrl-C reaches the crawl's whole process group: the crawl stops gracefully and ends its pool. The
 # forkserver ignores it from here on (Python's own forkserver does so only after this import, half a
 # second later: a Ctrl-C then killed it, with a traceback, and its pool broke). The pool starts it
-# with SIGINT blocked (`workers._Executor._start`), which covers the interpreter's start before this.
+# with SIGINT blocked (`workers._Executor._start`), which covers the interpreter's start before this;
+# but Python's resource tracker, when it starts in the same thread, unblocks SIGINT on its way out, and
+# then this line is what keeps the forkserver alive. A Ctrl-C blocked until here is dropped.
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 

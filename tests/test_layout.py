@@ -327,6 +327,8 @@ def test_the_benchmark_says_what_cpu_a_page_may_cost_for_the_goal():
     line = budget_line({**r, "cpu_budget_ms_per_page": cpu_budget(r, 2)})
     assert line.startswith("CPU ms a page of all the full crawler's processes: 5.00")
     assert "main thread 1.80, other threads 0.20; workers 3.00" in line and line.endswith("allows 3.33 on 2 cores")
+    in_a_container = budget_line({**r, "cpu_budget_ms_per_page": cpu_budget(r, 1), "cpu_budget_cores": 1})
+    assert in_a_container.endswith("allows 1.67 on 1 cores")  # the cores the crawl may use, not the host's
     old = {k: v for k, v in full.items() if k != "main_thread_cpu_s_per_1000_pages"}  # a JSON of before
     assert budget_line({"full": old, "cpu_budget_ms_per_page": None}).endswith(": 5.00")
 

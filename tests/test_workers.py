@@ -505,7 +505,9 @@ def test_workers_started_ahead_are_the_ones_the_first_page_finds():
     finally:
         pool.close()
     assert (ready, answer, same) == (2, 49, True)
-    assert WorkerPool(0).prestart() is None  # in-process: nothing to start
+    idle = WorkerPool(0)
+    idle.prestart()  # in-process: nothing to start
+    assert idle._executor is None
 
 
 def test_a_start_ahead_that_fails_is_retried_by_the_first_page_and_is_no_error_alone(monkeypatch):
@@ -614,3 +616,24 @@ def test_a_pool_that_cannot_be_made_fails_the_pages_not_the_spider_s_start(monke
 
     asyncio.run(go())
     assert pool._executor is None
+
+
+GUARDED = """
+import os, signal
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as the pool spawns the forkserver
+os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C while it starts: pending
+import crawler._forkserver_guard  # what the forkserver imports first
+assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set()), "SIGINT still blocked"
+assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+print("alive", flush=True)
+"""
+
+
+def test_the_forkserver_ignores_a_ctrl_c_from_its_first_import_and_unblocks_it():
+    """The pool spawns the forkserver with SIGINT blocked, and the block may already be lifted (Python's
+    resource tracker, started in the same thread, unblocks it): the forkserver's first import must
+    ignore SIGINT (a Ctrl-C waiting then is dropped, not a KeyboardInterrupt in its imports) and
+    unblock it (its workers are not left with a blocked signal)."""
+    result = subprocess.run([sys.executable, "-c", GUARDED], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
+    assert result.returncode == 0 and result.stdout.strip() == "alive", result.stderr[-2000:]

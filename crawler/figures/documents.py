@@ -64,6 +64,14 @@ class Document:
         return dict(self.__dict__)  # flat values only: dataclasses.asdict's deep copy is not needed
 
 
+def issued_on(dm: re.Match) -> str | None:
+    """The date a match gives after the number (`, ngày 2-2-2008`), as ISO, if it is a date."""
+    if not dm["y"]:
+        return None
+    d, mo, y = int(dm["d"]), int(dm["mo"]), int(dm["y"])
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= d <= 31 and 1 <= mo <= 12 else None
+
+
 def extract_documents(text: str) -> list[Document]:
     """Each cited party document once.
 
@@ -90,11 +98,7 @@ def read_documents(text: str, m: str) -> list[Document]:
         kind = named[0] if named else DOC_KINDS.get(dm["code"])
         if not kind:
             continue
-        date = None
-        if dm["y"]:
-            d, mo, y = int(dm["d"]), int(dm["mo"]), int(dm["y"])
-            if 1 <= d <= 31 and 1 <= mo <= 12:
-                date = f"{y:04d}-{mo:02d}-{d:02d}"
+        date = issued_on(dm)
         key = number.upper()
         if key in seen:
             if date and not seen[key].date:
