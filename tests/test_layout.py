@@ -399,3 +399,20 @@ def test_the_store_benchmark_drops_only_what_each_variant_names(tmp_path, capsys
     assert main(["-n", "4", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("4 articles (") and all(name in out for name in VARIANTS)
+
+
+def test_the_benchmark_s_peak_memory_is_the_crawl_s_own_not_the_benchmark_s():
+    """A child exec'd from the benchmark's process inherits that process's peak in `ru_maxrss`: with the
+    generated site in memory, the crawl and the bare spider reported the benchmark's size."""
+    from bench.__main__ import run_measured
+
+    class NoServer:
+        def cpu(self) -> float:
+            return 0.0
+
+    ballast = bytearray(300 * 2**20)
+    ballast[:: 2**12] = b"x" * len(range(0, len(ballast), 2**12))  # every page touched: resident
+    run = run_measured([sys.executable, "-c", "import time; time.sleep(1)"], NoServer())
+    del ballast
+    assert run["exit_status"] == 0
+    assert 0 < run["peak_rss_mb"] < 150  # a bare Python, not this process's 300 MB and more
