@@ -156,30 +156,29 @@ def _thread_cpu(pid: int) -> dict[int, float]:
     return out
 
 
+def _proc_kb(pid: int, name: str, key: str) -> int:
+    """A value in kB from a process's /proc file (`status`, `smaps_rollup`); 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def hwm_kb(pid: int) -> int:
     """A process's peak resident memory (`VmHWM`), of the program it runs now. Not `ru_maxrss` from
     wait4: a child exec'd from this process starts from this process's own peak, which at N=20,000
     (the generated site in memory) was higher than the crawl's, so the bare spider and the crawl
     reported the benchmark's size (118 MB, then 154 MB), not theirs."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return _proc_kb(pid, "status", "VmHWM:")
 
 
 def _pss_kb(pid: int) -> int:
     """A process's proportional share of the memory it maps: pages a forked worker shares with the
     forkserver count once across them, as they do in the machine's memory."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return _proc_kb(pid, "smaps_rollup", "Pss:")
 
 
 class DescendantsCpu(threading.Thread):
