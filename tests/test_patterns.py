@@ -326,31 +326,33 @@ _END_PROBES = (*lx.QUALIFIER_WORDS, *lx.DELTA_WORDS, *lx.TOTAL_CUE_WORDS, "từ"
 
 
 @pytest.mark.parametrize(
-    "regex, last_words, lead_in",
+    "at_end, lead_in",
     [
-        (lx.QUALIFIER_RE, lx.QUALIFIER_WORDS, ""),
-        (lx.DELTA_RE, lx.DELTA_WORDS, ""),
-        (lx.TOTAL_CUE_RE, lx.TOTAL_CUE_WORDS, ""),
-        (lx.FROM_END_RE, ("từ",), ""),
-        (reader._COMMITTEE_RE, reader._COMMITTEE_LAST_WORDS, "ban chấp hành đảng bộ có "),
+        (lx.QUALIFIER_AT_END, ""),
+        (lx.DELTA_AT_END, ""),
+        (lx.TOTAL_CUE_AT_END, ""),
+        (lx.FROM_AT_END, ""),
+        (reader._COMMITTEE_AT_END, "ban chấp hành đảng bộ có "),
     ],
 )
-def test_a_pattern_of_the_end_of_a_text_is_searched_only_where_the_text_ends_with_its_words(regex, last_words, lead_in):
-    """`lexicon.ends_with` stands before these patterns' searches: a text it says no to must hold no match."""
-    rng = random.Random(regex.pattern)
+def test_a_pattern_of_the_end_of_a_text_finds_what_its_regex_finds(at_end, lead_in):
+    """`lexicon.AtEnd` searches a pattern only in a text that ends with one of its words: it must find
+    (and replace) what the regex finds anywhere, or the words it is given are wrong."""
+    rng = random.Random(at_end.regex.pattern)
+    words = at_end.last_words
     ended = [
         rng.choice(SUBJECTS)[: rng.randint(0, 60)] + rng.choice(["", lead_in]) + rng.choice(["", " ", "x", "đối "])
         + word
         + rng.choice(["", " ", "  ", "\n", " \t"])
-        for word in [*last_words, *_END_PROBES, *(w[1:] for w in last_words), *(w[:-1] for w in last_words if w[1:])]
+        for word in [*words, *_END_PROBES, *(w[1:] for w in words), *(w[:-1] for w in words if w[1:])]
         for _ in range(20)
     ]  # fmt: skip
     subjects = ended + [s[: rng.randint(0, len(s))] for s in SUBJECTS] + [s + " " for s in SUBJECTS[:2000]]
     matched = 0
     for subject in subjects:
-        found = regex.search(subject)
-        assert found is None or lx.ends_with(subject, last_words), (regex.pattern, subject)
+        found = at_end.regex.search(subject)
+        got = at_end.search(subject)
+        assert (got and got.span()) == (found and found.span()), (at_end.regex.pattern, subject)
+        assert at_end.sub("#", subject) == at_end.regex.sub("#", subject), (at_end.regex.pattern, subject)
         matched += found is not None
-    assert matched >= 2 * len(last_words)  # the words end matches: they are what is tested
-    for subject in subjects:
-        assert lx.without_qualifier(subject) == lx.QUALIFIER_RE.sub("", subject)
+    assert matched >= 2 * len(words)  # the words end matches: they are what is tested

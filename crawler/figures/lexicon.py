@@ -147,17 +147,29 @@ QUALIFIER_RE = re.compile(r"(?P<q>" + word_start(QUALIFIER_WORDS) + r")\s*$")
 QUALIFIER_KEY = dict(v.QUALIFIERS)
 
 
-def ends_with(text: str, last_words: tuple[str, ...]) -> bool:
-    """Does `text`, whitespace aside, end with one of `last_words`? A pattern that can only match at the
-    end of a text, its match ending in one of them and whitespace, has no match in a text that does
-    not: a test of the text's end, where the pattern's search scans it from its start (a lead before
-    a number is up to 300 characters, and most end with no cue at all)."""
-    return text.rstrip().endswith(last_words)
+class AtEnd:
+    """A pattern that can only match at the end of a text, each match ending in one of `last_words`
+    (then whitespace): searched only in a text that, whitespace aside, ends so. A lead before a number
+    runs to 300 characters and most end with no such word; a test of the end costs less than the
+    pattern's scan from the start (`tests/test_patterns.py` checks each against its regex)."""
+
+    __slots__ = ("last_words", "regex")
+
+    def __init__(self, regex: re.Pattern[str], last_words: Iterable[str]) -> None:
+        self.regex, self.last_words = regex, tuple(last_words)
+
+    def _may_match(self, text: str) -> bool:
+        return text.rstrip().endswith(self.last_words)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.regex.search(text) if self._may_match(text) else None
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.regex.sub(repl, text) if self._may_match(text) else text
 
 
-def without_qualifier(text: str) -> str:
-    """`QUALIFIER_RE.sub("", text)`: the qualifier that ends a text taken off."""
-    return QUALIFIER_RE.sub("", text) if ends_with(text, QUALIFIER_WORDS) else text
+QUALIFIER_AT_END = AtEnd(QUALIFIER_RE, QUALIFIER_WORDS)
+TOTAL_CUE_AT_END = AtEnd(TOTAL_CUE_RE, TOTAL_CUE_WORDS)
 
 
 PLAN_AFTER_RE = re.compile(r"\s*(?:so với\s+)?(?:" + alternation(v.PLAN_AFTER) + r")(?!\w)")
@@ -176,5 +188,6 @@ ZERO_RE = re.compile(
 # A difference, said right before its number: `tăng 3 đảng viên`, `giảm 2 so với năm 2021` (`tăng từ` is no difference).
 DELTA_WORDS = ("tăng", "giảm", "nhiều hơn", "ít hơn", "tăng thêm", "giảm đi", "tăng hơn")
 DELTA_RE = re.compile(word_start(DELTA_WORDS) + r"\s+$")
+DELTA_AT_END = AtEnd(DELTA_RE, DELTA_WORDS)
 # A lead that ends with `từ`: its number is where a change or a time starts (`giảm từ 9 xuống còn 5`).
-FROM_END_RE = re.compile(r"(?<!\w)từ\s*$")
+FROM_AT_END = AtEnd(re.compile(r"(?<!\w)từ\s*$"), ["từ"])

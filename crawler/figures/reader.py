@@ -395,11 +395,13 @@ _ALWAYS_NOT_A_FIGURE = ("bình quân", "trung bình", "mỗi năm", "mỗi chi b
                         "đề nghị", "đề xuất", "xét đề nghị")  # fmt: skip
 
 
-_COMMITTEE_RE = re.compile(
-    r"(?<!\w)(?:ban chấp hành|ban thường vụ|ủy ban kiểm tra|ubkt|chi ủy)(?!\w)[^\d;,]{0,50}?"
-    r"(?:có|gồm|bao gồm)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$"
+_COMMITTEE_AT_END = lx.AtEnd(
+    re.compile(
+        r"(?<!\w)(?:ban chấp hành|ban thường vụ|ủy ban kiểm tra|ubkt|chi ủy)(?!\w)[^\d;,]{0,50}?"
+        r"(?:có|gồm|bao gồm)\s*(?:khoảng|trên|gần|hơn|dưới)?\s*$"
+    ),
+    ["có", "gồm", "khoảng", "trên", "gần", "hơn", "dưới"],
 )
-_COMMITTEE_LAST_WORDS = ("có", "gồm", "khoảng", "trên", "gần", "hơn", "dưới")  # what ends its matches
 NOT_OF_THE_VOCABULARY = "not a figure of the vocabulary (evaluated, all did, compared)"
 
 
@@ -414,17 +416,11 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         it.skip = "a share of a plan or a comparison"
         return
     lead = m[it.lead_start : it.mt.start]
-    if (
-        it.noun
-        and lx.ends_with(lead, _COMMITTEE_LAST_WORDS)
-        and _COMMITTEE_RE.search(lead)
-        and not rx(r"đảng viên|đv").match(it.noun.lower())
-    ):
+    if it.noun and _COMMITTEE_AT_END.search(lead) and not rx(r"đảng viên|đv").match(it.noun.lower()):
         it.skip = "the members of a committee"  # `Ban Chấp hành ... gồm 33 đồng chí`, `UBKT có 5 đồng chí`
         return
     compared = rx(r"\s*(?:so với|so cùng kỳ)(?!\w)(?!\s+(?:tổng số|số|tổng))").match(m[it.consumed : it.consumed + 30])
-    bare = lx.without_qualifier(lead)
-    if (lx.ends_with(bare, lx.DELTA_WORDS) and lx.DELTA_RE.search(bare.rstrip() + " ")) or compared:
+    if lx.DELTA_AT_END.search(lx.QUALIFIER_AT_END.sub("", lead).rstrip() + " ") or compared:
         it.skip = "a difference"
         return
     after = lx.NOT_AFTER_RE.match(m, it.consumed) or (
@@ -464,7 +460,7 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         governed = lx.VERB_RE.search(between) or rx(
             r"(?<!\w)(?:có|hiện có|(?<!đối )với|gồm|bao gồm|tổng số|sinh hoạt tại|sinh hoạt ở|lên)\s*$"
         ).search(
-            lx.without_qualifier(between).rstrip(),
+            lx.QUALIFIER_AT_END.sub("", between).rstrip(),
         )
         if not governed and not (word == "mỗi năm" and is_target(s, it)):
             it.skip = f"{word}: not a count of the vocabulary"
@@ -576,7 +572,7 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
     m = s.m
     lead_from = max(it.lead_start, it.mt.start - GOVERNING_WINDOW)
     lead = m[lead_from : it.mt.start]
-    bare_lead = lx.without_qualifier(lead).rstrip() + " "
+    bare_lead = lx.QUALIFIER_AT_END.sub("", lead).rstrip() + " "
     if it.predicate in ("violating", "suspected") and it.how == "after" and lx.VERB_RE.search(lead):
         verb_key = lx.VERB_KEY[[v for v in lx.VERB_RE.finditer(lead)][-1]["verb"]]
         if not (it.predicate == "suspected" and verb_key == "violating"):
@@ -622,11 +618,7 @@ def rule_predicate(s: Sentence, it: Item, prev: Item | None) -> None:
         if key == "violating" and rx(r"dấu hiệu\s+vi phạm").search(lead[max(0, verb.start() - 12) : verb.end()]):
             it.predicate = "inspected"
         return
-    if (
-        lx.ends_with(bare_lead, lx.TOTAL_CUE_WORDS)
-        and lx.TOTAL_CUE_RE.search(bare_lead.rstrip())
-        and (it.mt.unit != "percent" or it.category or it.attribute)
-    ):
+    if lx.TOTAL_CUE_AT_END.search(bare_lead.rstrip()) and (it.mt.unit != "percent" or it.category or it.attribute):
         it.predicate, it.how = "total", "total"
         return
     if prev is not None and prev.metric and it.mt.unit == "percent" and it.entity in (None, prev.entity):
@@ -927,7 +919,7 @@ def _lead_category(s: Sentence, it: Item, cue_end: int) -> str | None:
         return None  # `trong đó Đảng bộ xã A kết nạp 12`: a breakdown by organization names the organization
     raw = rx(r"^(?:đảng viên|đv)(?:\s+(?:là\s+)?(?:người\s+)?)?(?=\S)").sub("", raw.strip(" ,;:()"))
     stripped = _LEAD_CATEGORY_STRIP_RE.sub("", raw.strip(" ,;:()"))
-    stripped = _LEAD_CATEGORY_TAIL_RE.sub("", lx.without_qualifier(stripped)).strip(" ,;:")
+    stripped = _LEAD_CATEGORY_TAIL_RE.sub("", lx.QUALIFIER_AT_END.sub("", stripped)).strip(" ,;:")
     badge = rx(r"(?:huy hiệu\s+)?\d+\s+năm\s+tuổi\s+đảng").fullmatch(stripped)
     if badge:
         offset = s.m.find(stripped, start, it.mt.start)
@@ -981,8 +973,7 @@ def year_of(s: Sentence, it: Item, para: Paragraph) -> tuple[int | None, str | N
     if any(t.year is None and it.mt.end <= t.pos < it.clause.end for t in s.marks) and not s.periods:
         return None, None  # `... 70% số chi bộ hoàn thành tốt nhiệm vụ hằng năm`: every year
     # `So với năm 2022, ... giảm từ 9 xuống còn 5`: the value a change starts from is the compared year's.
-    lead = s.m[it.lead_start : it.mt.start]
-    if lx.ends_with(lead, ("từ",)) and lx.FROM_END_RE.search(lead):
+    if lx.FROM_AT_END.search(s.m[it.lead_start : it.mt.start]):
         compared = [t for t in s.marks if t.comparison and t.end <= it.mt.start]
         if compared and not [t for t in s.marks if not t.comparison and compared[-1].pos < t.pos < it.mt.start]:
             return compared[-1].year, None

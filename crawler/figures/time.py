@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.figures.lexicon import FROM_END_RE, word_start, word_start_branches
+from crawler.figures.lexicon import FROM_AT_END, word_start, word_start_branches
 
 _Y = r"(?:19|20)\d{2}"
 YEAR_RES = (
@@ -76,7 +76,7 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
             if NOT_A_TIME_RE.search(before):
                 continue
             taken.append((ym.start(), ym.end()))
-            if FROM_END_RE.search(before) and _SINCE_RE.match(m, ym.end(), ym.end() + 20):
+            if FROM_AT_END.search(before) and _SINCE_RE.match(m, ym.end(), ym.end() + 20):
                 marks.append(TimeMark(ym.start(), ym.end(), None))  # `từ năm 2015 trở về trước`: a span, no year
                 continue
             marks.append(TimeMark(ym.start(), ym.end(), int(ym["year"]), comparison=bool(COMPARISON_RE.search(before))))
