@@ -81,19 +81,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def proc_stat(stat: Path) -> tuple[int, float] | None:
+    """(parent pid, user + system CPU seconds) from a process's or a thread's /proc `stat` file; None
+    once it is gone."""
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    except OSError:
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and its children still running (nginx's workers)."""
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
-    return total
+    return sum(cpu for p, (ppid, cpu) in _process_table().items() if pid in (p, ppid))
 
 
 class Nginx:
@@ -129,31 +129,18 @@ class Nginx:
 
 def _process_table() -> dict[int, tuple[int, float]]:
     """pid → (parent pid, CPU seconds so far) of every process on the machine."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK)
-    return table
+    stats = {int(e.name): proc_stat(e / "stat") for e in Path("/proc").iterdir() if e.name.isdigit()}
+    return {pid: stat for pid, stat in stats.items() if stat is not None}
 
 
 def _thread_cpu(pid: int) -> dict[int, float]:
     """Thread id → CPU seconds so far of each thread of a process (the main thread's id is the pid)."""
-    out = {}
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
-        return out
-    for task in tasks:
-        try:
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[int(task.name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    return out
+        return {}
+    stats = {int(task.name): proc_stat(task / "stat") for task in tasks}
+    return {tid: stat[1] for tid, stat in stats.items() if stat is not None}
 
 
 def _proc_kb(pid: int, name: str, key: str) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
@@ -23,6 +22,7 @@ from typing import Any
 
 from scrapy.http import HtmlResponse
 
+from bench.__main__ import proc_stat
 from bench.sitegen import generate
 from crawler.figures import Bounds, extract_rows
 from crawler.items import content_hash
@@ -33,7 +33,6 @@ from crawler.sites import get_site
 from crawler.workers import WorkerPool
 
 STAGES = ("response", "loader", "hash", "figures", "places")
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def article_pages(root: Path) -> list[tuple[str, bytes]]:
@@ -67,8 +66,10 @@ def stage_times(pages: list[tuple[str, bytes]]) -> dict[str, float]:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    stat = proc_stat(Path(f"/proc/{pid}/stat"))
+    if stat is None:
+        raise RuntimeError(f"worker {pid} is gone")
+    return stat[1]
 
 
 def in_workers(pages: list[tuple[str, bytes]], workers: int) -> dict[str, float]:

@@ -163,8 +163,8 @@ class _Executor:
         self.starting = threading.Lock()
 
     def _start(self) -> None:
-        # The first task starts the workers, and each start waits until the forkserver has imported
-        # the page step (half a second): in the crawl's thread, the downloads would stand still.
+        # Run in a thread (see `start`): starting the workers waits until the forkserver has imported
+        # the page step (half a second), and in the crawl's thread the downloads would stand still.
         with self.starting:
             # The forkserver is spawned from this thread and inherits its signal mask: SIGINT blocked
             # until it ignores it (crawler/_forkserver_guard.py), as Python starts its resource tracker.

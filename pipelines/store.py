@@ -55,7 +55,6 @@ class StorePipeline:
         self.error: StorageError | None = None
         # What was fetched but could not be stored: remembered for the next run when the spider closes.
         self.unsaved: list[dict[str, Any]] = []
-        self.store_seconds = (0.0, 0.0)  # CPU and wall-clock seconds of the batches' writes
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -129,9 +128,8 @@ class StorePipeline:
         )
 
     def _timed(self, cpu: float, wall: float) -> None:
-        self.store_seconds = (self.store_seconds[0] + cpu, self.store_seconds[1] + wall)
-        self.stats.set_value("pipeline/store/cpu_seconds", round(self.store_seconds[0], 3))
-        self.stats.set_value("pipeline/store/seconds", round(self.store_seconds[1], 3))
+        for key, seconds in (("pipeline/store/cpu_seconds", cpu), ("pipeline/store/seconds", wall)):
+            self.stats.set_value(key, round(self.stats.get_value(key, 0.0) + seconds, 6))
 
     def _fail(self, exc: StorageError, *, at: str) -> None:
         """The database failed us: stop the crawl, loudly, with the reason."""

@@ -92,8 +92,7 @@ def read_documents(text: str, m: str) -> list[Document]:
     for dm in NUMBER_RE.finditer(m):
         named = kind_before(m, dm.start(), after)
         after = dm.end()
-        number_end = dm.end("issuer")
-        number = "".join(text[dm.start() : number_end].split())
+        number = "".join(text[dm.start() : dm.end("issuer")].split())
         issuer = number.split("/")[-1]
         kind = named[0] if named else DOC_KINDS.get(dm["code"])
         if not kind:
