@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 from cssselect import SelectorError
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -59,6 +59,23 @@ class ArticleLoader(ItemLoader):
     tags_in = MapCompose(clean_text, _drop_empty)
     tags_out = Identity()
     id_in = MapCompose(str, clean_text, _drop_empty)
+
+    # A field's processors depend on the class and the item class's field metadata only, and
+    # itemloaders looks them up again (an ItemAdapter of the item each time) at every value.
+    _processors: ClassVar[dict[tuple[type, type, str, str], Any]] = {}
+
+    def _processor(self, field_name: str, kind: str, find: Callable[[str], Any]) -> Any:
+        key = (type(self), type(self.item), field_name, kind)
+        proc = self._processors.get(key)
+        if proc is None:
+            proc = self._processors[key] = find(field_name)
+        return proc
+
+    def get_input_processor(self, field_name: str) -> Callable[..., Any]:
+        return self._processor(field_name, "in", super().get_input_processor)
+
+    def get_output_processor(self, field_name: str) -> Callable[..., Any]:
+        return self._processor(field_name, "out", super().get_output_processor)
 
 
 @lru_cache(maxsize=256)
@@ -247,12 +264,15 @@ _PARAGRAPH_TAGS = ("p", "h2", "h3")
 def body_paragraphs(container: Any, site: Site, exclude: str, author: str | None = None) -> list[str]:
     """The article's paragraphs inside `container` (an lxml element), without captions, boxes,
     author line or teasers."""
-    excluded = set(Page(container, site).select(exclude)) if exclude else set()
+    # The paragraphs inside an excluded element (itself one, or below it): one walk of the few
+    # excluded boxes, not a walk up from every paragraph of the body.
+    boxes = Page(container, site).select(exclude) if exclude else []
+    excluded = {p for box in boxes if not isinstance(box, str) for p in box.iter(*_PARAGRAPH_TAGS)}
     paragraphs = []
     for p in container.iter(*_PARAGRAPH_TAGS):
         if p.tag != "p" and p.get("class"):
             continue  # a heading with a class is page furniture (box titles), not a subheading
-        if p in excluded or any(a in excluded for a in p.iterancestors()):
+        if p in excluded:
             continue
         text = element_text(p)
         if not text or site.is_teaser(text) or site.is_furniture(text):

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsel import Selector
 from scrapy.http import HtmlResponse
 
 from crawler.figures import Bounds, extract_rows
 from crawler.items import content_hash
-from crawler.loaders import load_article
+from crawler.loaders import LoadResult, load_article
 from crawler.places import place_figures
 from crawler.sites import get_site
 
@@ -31,13 +32,21 @@ class PageResult:
     claimed_ids: list[str] = field(default_factory=list)
 
 
+def load_page(site_name: str, body: bytes, url: str, encoding: str | None) -> LoadResult:
+    """The article of a page's bytes, loaded and cleaned. Scrapy decodes the bytes (a BOM, a wrong
+    label), parsel parses the text: Scrapy's own selector of a response would also search the page
+    for a <base href> and make it safe, which nothing here reads."""
+    text = HtmlResponse(url=url, body=body, encoding=encoding).text
+    return load_article(Selector(text=text, type="html"), url, get_site(site_name))
+
+
 def read_page(
     site_name: str, body: bytes, url: str, encoding: str | None, *, figures: Bounds | None = None
 ) -> PageResult:
     """Read one article page of `site_name` fetched from `url`; with `figures` (the bounds of one
     article's extraction), also its figures (each with its place), cited documents, the places the
     article is about and the bounds it reached."""
-    result = load_article(HtmlResponse(url=url, body=body, encoding=encoding), url, get_site(site_name))
+    result = load_page(site_name, body, url, encoding)
     values = dict(result.item)
     values["content_hash"] = content_hash(values)
     if figures is not None:

@@ -206,3 +206,48 @@ def test_a_listing_s_next_page_waits_behind_the_articles_it_lists():
     (listing,) = [r for r in out if r.callback == spider.parse_section]
     assert listing.url.endswith("/xay-dung-dang/trang-2.htm") and len(articles) >= 3
     assert all(listing.priority < article.priority for article in articles)
+
+
+def test_the_loader_s_processors_are_itemloaders_own_for_each_item_class():
+    """The loader keeps each field's processors once; they must be the ones itemloaders would look up
+    for that loader class and that item class, never another class's."""
+    import scrapy
+    from itemloaders import ItemLoader as PlainItemLoader
+    from itemloaders.processors import Join
+
+    from crawler.items import ArticleItem
+    from crawler.loaders import ArticleLoader
+
+    class Other(scrapy.Item):
+        title = scrapy.Field(input_processor=Join("|"), output_processor=Join("+"))
+        body = scrapy.Field()
+
+    class Joined(ArticleLoader):
+        body_out = Join("/")
+
+    for loader_class, item in ((ArticleLoader, ArticleItem()), (Joined, ArticleItem()), (ArticleLoader, Other())):
+        for _ in range(2):  # the second time from what was kept
+            loader = loader_class(item=item, site=SITE)
+            for name in item.fields:
+                for kind in ("input", "output"):
+                    kept = getattr(loader, f"get_{kind}_processor")(name)
+                    looked_up = getattr(PlainItemLoader, f"get_{kind}_processor")(loader, name)
+                    assert kept is looked_up, (loader_class.__name__, type(item).__name__, name, kind)
+    other = ArticleLoader(item=Other(), site=SITE)
+    assert other.get_output_processor("title")(["a", "b"]) == "a+b"
+    assert Joined(site=SITE).get_output_processor("body")(["a", "b"]) == "a/b"
+    assert ArticleLoader(site=SITE).get_output_processor("body")(["a", "b"]) == "a"
+
+
+def test_paragraphs_inside_an_excluded_box_at_any_depth_stay_out_of_the_body():
+    """A box of the layout's body_exclude (`.box`) keeps its paragraphs out of the body, whether they
+    are its children, nested deeper, or the box itself; a paragraph beside the box stays."""
+    html = (
+        '<html><body><div class="article__body"><p>Chi bộ có 52 đảng viên.</p>'
+        '<div class="box"><p>Đoạn thứ nhất của hộp.</p>'
+        "<div><section><p>Đoạn lồng sâu trong hộp.</p></section></div></div>"
+        '<p class="box">Đoạn chính là hộp.</p><div><p>Năm nay kết nạp 4 đảng viên mới.</p></div>'
+        "</div></body></html>"
+    ).encode()
+    result = load_article(HtmlResponse(url="http://127.0.0.1/x-152030.htm", body=html), "", SITE)
+    assert result.item["body"] == "Chi bộ có 52 đảng viên.\n\nNăm nay kết nạp 4 đảng viên mới."

@@ -356,3 +356,27 @@ def test_a_pattern_of_the_end_of_a_text_finds_what_its_regex_finds(at_end, lead_
         assert at_end.sub("#", subject) == at_end.regex.sub("#", subject), (at_end.regex.pattern, subject)
         matched += found is not None
     assert matched >= 2 * len(words)  # the words end matches: they are what is tested
+
+
+def test_periods_searched_only_where_two_years_are_joined_are_those_finditer_finds():
+    """`time.period_matches` runs PERIOD_RE only in a sentence where two years are joined by a dash or
+    `đến`: it must find what PERIOD_RE finds, or its test of the sentence is wrong."""
+    rng = random.Random(7)
+    heads = ["nhiệm kỳ", "giai đoạn", "thời kỳ", "từ năm", "năm học", "từ", "trong", "x", "nhiệm kỳ1"]
+    joins = ["-", " - ", "–", " – ", " đến ", " đến năm ", "đến", " tới ", "/"]
+    years = ["2020", "1986", "2025", "19", "20251", "12020", "2099", "1899"]
+    probes = [
+        rng.choice(SUBJECTS)[: rng.randint(0, 50)] + rng.choice(["", " ", " ("]) + head
+        + rng.choice(["", " ", " (", "  "]) + rng.choice(years) + join + rng.choice(years)
+        + rng.choice(["", ")", " ", "1", ",", " năm"])
+        for head in heads
+        for join in joins
+        for _ in range(40)
+    ]  # fmt: skip
+    found = 0
+    for subject in [*probes, *SUBJECTS]:
+        for start, end in {(0, len(subject)), tuple(sorted(rng.randint(0, len(subject)) for _ in range(2)))}:
+            every = [(m.span(), m.groupdict()) for m in time.PERIOD_RE.finditer(subject, start, end)]
+            assert [(m.span(), m.groupdict()) for m in time.period_matches(subject, start, end)] == every, subject
+            found += bool(every)
+    assert found > 200  # the probes hold periods: they are what is tested

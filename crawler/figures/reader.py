@@ -196,7 +196,7 @@ _MEMBER_POPULATION_RE = re.compile(r"\s+(?P<population>[^\d;:.()]{2,60}?)\s+là\
 def read_tail(s: Sentence, it: Item, limit: int) -> None:
     """What stands after the number: noun, kind or attribute, rating or verb, `trở lên`, its year."""
     m, pos = s.m, it.mt.end
-    ym = re.compile(r"\s*\(?\s*(?:vào\s+|trong\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)").match(m, pos, limit)
+    ym = rx(r"\s*\(?\s*(?:vào\s+|trong\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)").match(m, pos, limit)
     if ym:
         it.attached_year, pos = int(ym[1]), ym.end()
     more = lx.OR_MORE_RE.match(m, pos, limit)
@@ -319,7 +319,7 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
         pos = more.end()
     if it.mt.unit == "percent" and it.attribute and not it.category:
         it.category = it.attribute  # `40% đảng viên mới là người dân tộc Thái`: a share by attribute
-    ym = re.compile(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)").match(m, pos, limit)
+    ym = rx(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)").match(m, pos, limit)
     if ym and it.attached_year is None and it.mt.unit == "count" and it.noun:
         it.attached_year, pos = int(ym[1]), ym.end()
     it.consumed = pos
@@ -942,7 +942,7 @@ def _lead_category(s: Sentence, it: Item, cue_end: int) -> str | None:
 
 def qualifier_of(s: Sentence, it: Item) -> str:
     lead = s.m[max(s.start, it.mt.start - 24) : it.mt.start]
-    qm = lx.QUALIFIER_RE.search(lead)
+    qm = lx.QUALIFIER_AT_END.search(lead)
     if qm and not rx(r"(?:so với|trên tổng số|tổng số)\s*$").search(lead[: qm.start()]):
         return lx.QUALIFIER_KEY[qm["q"]]
     if it.or_more:

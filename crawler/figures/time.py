@@ -22,6 +22,16 @@ PERIOD_RE = re.compile(
     word_start(["nhiệm kỳ", "giai đoạn", "thời kỳ", "từ năm", "năm học", "từ"]) + rf"\s*\(?\s*(?P<a>{_Y})"
     rf"\s*(?:[-–]|đến(?: năm)?)\s*(?P<b>{_Y})(?!\d)"
 )
+# Every period holds two years joined so: a search that starts at a digit finds that in a sentence
+# fast, where PERIOD_RE's first words (`từ`, `thời kỳ`) start at nearly every t of it.
+_PERIOD_CORE_RE = re.compile(rf"{_Y}\s*(?:[-–]|đến(?: năm)?)\s*{_Y}(?!\d)")
+
+
+def period_matches(m: str, start: int, end: int) -> list[re.Match[str]]:
+    """PERIOD_RE's matches in m[start:end], searched only in a sentence that holds two years joined."""
+    return list(PERIOD_RE.finditer(m, start, end)) if _PERIOD_CORE_RE.search(m, start, end) else []
+
+
 # A year after these is what a figure is compared with, not when it is.
 COMPARISON_RE = re.compile(
     r"(?:(?:so với|so)(?:\s+\S+){0,3}?|hơn|nhiều hơn|ít hơn|cùng kỳ)\s+(?:với\s+)?"
@@ -66,7 +76,7 @@ def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
     taken: list[tuple[int, int]] = []
     # Periods and years all hold a year: a sentence with none skips them (most sentences).
     year_patterns = YEAR_RES if _ANY_YEAR_RE.search(m, start, end) else ()
-    for pm in PERIOD_RE.finditer(m, start, end) if year_patterns else ():
+    for pm in period_matches(m, start, end) if year_patterns else ():
         taken.append((pm.start(), pm.end()))
     for regex in year_patterns:
         for ym in regex.finditer(m, start, end):
@@ -110,5 +120,5 @@ def names_a_body(m: str, start: int, pos: int) -> bool:
 def periods(m: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Spans a figure may describe; a congress's or a committee's own term (`Đại hội ... lần thứ XXIV,
     nhiệm kỳ 2020 - 2025`) names that body, not what its figures describe."""
-    return [(pm.start(), pm.end(), f"{pm['a']}-{pm['b']}") for pm in PERIOD_RE.finditer(m, start, end)
+    return [(pm.start(), pm.end(), f"{pm['a']}-{pm['b']}") for pm in period_matches(m, start, end)
             if not names_a_body(m, start, pm.start())]  # fmt: skip
