@@ -4,6 +4,7 @@ what the run says about itself."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.sitegen import generate
-from crawler.storage import pending_path
+from crawler.storage import WAL_CHECKPOINT_PAGES, open_database, open_readonly, pending_path
 from demo.server import PROJECT_ROOT, serve
 from tests.support import (
     alive,
@@ -191,3 +192,35 @@ def test_remote_control_stays_off_and_the_home_directory_untouched(site, tmp_pat
     assert result.returncode == 0, result.stderr[-3000:]
     assert list(home.iterdir()) == []
     assert "RemoteControl" not in result.stderr and "Remote control" not in result.stderr
+
+
+def test_the_crawl_s_connection_copies_its_log_into_the_database_less_often(tmp_path):
+    with contextlib.closing(open_database(tmp_path / "a.db")) as db:
+        assert WAL_CHECKPOINT_PAGES > 1000  # SQLite's own interval
+        assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES
+
+
+def test_articles_committed_to_the_log_and_not_yet_copied_survive_a_kill(tmp_path):
+    """A process killed between two copies of the log into the database: every article it committed is
+    read back, by a reader and by the next writer, from the log it left behind."""
+    path = tmp_path / "killed.db"
+    script = (
+        "import os, sys\n"
+        "from bench.store import articles\n"
+        "from crawler.storage import open_database, save_articles\n"
+        "db = open_database(sys.argv[1])\n"
+        "items = articles(40)\n"
+        "for i in range(0, 40, 10):\n"
+        "    save_articles(db, items[i : i + 10])\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], cwd=PROJECT_ROOT, capture_output=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    assert Path(f"{path}-wal").stat().st_size > 0  # the commits are still only in the log
+    with contextlib.closing(open_readonly(path)) as reader:  # as Datasette reads it
+        assert reader.execute("select count(*) from articles").fetchone()[0] == 40
+        assert reader.execute("select count(*) from figures").fetchone()[0] > 0
+    with contextlib.closing(open_database(path)) as db:  # the next run
+        assert db.execute("select count(*) from articles").fetchone()[0] == 40
+        assert db.execute("select count(*) from articles_fts where articles_fts match 'dang'").fetchone()[0] > 0
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
