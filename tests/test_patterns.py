@@ -193,6 +193,22 @@ def test_word_start(phrases, not_after, subject, expected):
 
 
 @pytest.mark.parametrize(
+    ("phrases", "not_after", "starts"),
+    [
+        (["năm"], (), "năm(?<!"),
+        (["không có", "không", "không phát hiện"], (), "không(?<!"),
+        (["tổ dân phố", "tổ"], ("đạt ",), "tổ(?<!"),
+        (["tháng", "quý"], (), "(?:tháng(?<!"),  # two first letters: a group each, scanned for their first letters
+        (["a.b", "a.c"], (), r"a\.(?<!"),
+    ],
+)
+def test_word_start_begins_with_all_its_phrases_share(phrases, not_after, starts):
+    """The engine scans for a pattern's plain beginning: the word-start test goes after everything a
+    group of phrases shares, or the engine stops at each of its first letters (`n` of every `những`)."""
+    assert word_start(phrases, not_after).startswith(starts)
+
+
+@pytest.mark.parametrize(
     ("find", "regex"),
     [(organizations.find_scopes, organizations.SCOPE_RE), (organizations.body_classes, organizations.CLASS_RE)],
 )

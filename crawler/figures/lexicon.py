@@ -30,6 +30,15 @@ def word_start(phrases: Iterable[str], not_after: Iterable[str] = ()) -> str:
     return word_start_branches(((phrase, "") for phrase in sorted(set(phrases), key=len, reverse=True)), not_after)
 
 
+def _common_start(texts: list[str]) -> str:
+    """The longest string every one of `texts` starts with (character by character)."""
+    first, last = min(texts), max(texts)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
 def word_start_branches(branches: Iterable[tuple[str, str]], not_after: Iterable[str] = ()) -> str:
     r"""Branches `(phrase, pattern after it)`, tried in this order, each at the start of a word and not
     right after any of `not_after`, as one group: `(?<!\w)(?:phrase1rest1|phrase2rest2|...)`, in a form
@@ -42,16 +51,21 @@ def word_start_branches(branches: Iterable[tuple[str, str]], not_after: Iterable
     group their order is kept), and each lookbehind moves behind it: `(?<!\wc)` there holds exactly
     when `(?<!\w)` held before c. Case-sensitive patterns only (the match form is lower case)."""
     behind = [r"\w", *(re.escape(w) for w in not_after)]
-    by_first: dict[str, list[str]] = {}
+    by_first: dict[str, list[tuple[str, str]]] = {}
     for phrase, rest in branches:
         # Regrouping would renumber a capturing group, and an empty phrase has no first character.
         if not phrase or re.compile(rest).groups:
             raise ValueError(f"a branch needs a phrase and no capturing group after it: {phrase!r}, {rest!r}")
-        by_first.setdefault(phrase[0], []).append(re.escape(phrase[1:]) + rest)
+        by_first.setdefault(phrase[0], []).append((phrase, rest))
     out = []
-    for first, rests in by_first.items():  # one lookbehind a first character, then its branches
-        first = re.escape(first)
-        out.append(first + "".join(f"(?<!{b}{first})" for b in behind) + "(?:" + "|".join(rests) + ")")
+    for group in by_first.values():  # one lookbehind a first character, then its branches
+        # The lookbehind goes after all the group's phrases share (`năm(?<!\wnăm)`, not `n(?<!\wn)ăm`):
+        # a pattern that starts with one plain string is scanned for the whole string, and a place
+        # with only its first letter is never tried (`n` starts a word in most sentences).
+        head = _common_start([phrase for phrase, _ in group])
+        shared = re.escape(head)
+        tails = "|".join(re.escape(phrase[len(head) :]) + rest for phrase, rest in group)
+        out.append(shared + "".join(f"(?<!{b}{shared})" for b in behind) + "(?:" + tails + ")")
     return out[0] if len(out) == 1 else "(?:" + "|".join(out) + ")"  # one group either way
 
 
