@@ -223,6 +223,25 @@ def test_a_scan_from_where_a_pattern_can_start_finds_what_finditer_finds(find, r
     assert checked >= 10
 
 
+def test_numbers_scanned_from_where_they_can_start_are_those_finditer_finds():
+    """`find_mentions` reads NUMBER_RE from the digits that can start a number (`_NUMBER_STARTS_RE`, which
+    the engine scans for): every number finditer finds, with its groups, and no other."""
+    rng = random.Random(9)
+    glued = ["1.234", "12/15", "3,5%", "-4", "a5", "x/7", "2.000/3.500", ".5", "5.", "1/2/2020", "10 - 12", "007"]
+    subjects = [
+        *SUBJECTS,
+        *("".join(rng.choice([" ", "", ",", "/"]) + rng.choice(glued) for _ in range(6)) for _ in range(500)),
+    ]
+    checked = 0
+    for subject in subjects:
+        for start, end in {(0, len(subject)), tuple(sorted(rng.randint(0, len(subject)) for _ in range(2)))}:
+            want = [(m.span(), m.groupdict()) for m in numbers.NUMBER_RE.finditer(subject, start, end)]
+            got = lx.finditer_at(numbers._NUMBER_STARTS_RE, numbers.NUMBER_RE, subject, start, end)
+            assert [(m.span(), m.groupdict()) for m in got] == want, (subject, start, end)
+            checked += len(want)
+    assert checked > 5000
+
+
 def _organization_subjects(rng: random.Random, n: int) -> list[str]:
     """Sentences of the organizations' own words (the general fuzz holds few of them): organs,
     bodies, units, committees, levels, names, in any order."""

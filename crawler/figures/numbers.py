@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.figures.lexicon import word_start, word_start_branches
+from crawler.figures.lexicon import finditer_at, word_start, word_start_branches
 
 UNITS = {
     "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
@@ -128,6 +128,9 @@ def mask_spans(m: str, start: int, end: int) -> list[tuple[int, int]]:
 NUMBER_RE = re.compile(
     rf"(?=\d)(?<![\w.,/-])(?:(?P<ratio>(?P<num>\d+(?:\.\d{{3}})*)\s*/\s*(?P<den>\d+(?:\.\d{{3}})*))|(?P<digits>{DIGITS}))(?![\w/])(?![.,]\d)"
 )
+# Where a number can begin (NUMBER_RE's own start, which the engine cannot see through its lookaround):
+# a digit after no word character, dot, comma, slash or dash. Scanned for with `finditer_at`.
+_NUMBER_STARTS_RE = re.compile(r"\d(?<![\w.,/-]\d)")
 PERCENT_RE = re.compile(r"\s*(?:%|phần trăm(?!\w))")
 RANGE_RE = re.compile(r"\s*(?:-|–|đến|tới)\s*")
 MILLION_RE = re.compile(r"\s*triệu(?!\s*đồng)(?!\w)")
@@ -153,7 +156,7 @@ def find_mentions(m: str, start: int, end: int, noun_after) -> list[Mention]:
         return any(ms <= a < me or ms < b <= me for ms, me in masks)
 
     mentions: list[Mention] = []
-    for nm in NUMBER_RE.finditer(m, start, end):
+    for nm in finditer_at(_NUMBER_STARTS_RE, NUMBER_RE, m, start, end):
         a, b = nm.start(), nm.end()
         if nm["ratio"]:
             value, total = parse_number(nm["num"]), parse_number(nm["den"])
