@@ -16,7 +16,9 @@ stages), run this file in an export of it:
     cp bench/loader.py /tmp/old/bench/ && cd /tmp/old && PYTHONPATH=. /work/main/.venv/bin/python -m bench.loader
 
 For an instruction count of the loader (the difference of the two "Collected" totals, divided by
-200, is the instructions a page; generating the site and loading the first page cancel out):
+200, is the instructions a page; generating the site and loading the first page cancel out), as
+the workers load a page (`crawler.page.load_page`), after one run of `--count 0` that writes any
+stale `.pyc` file (else the first count pays for compiling an edited module):
 
     PYTHONHASHSEED=0 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
         .venv/bin/python -m bench.loader --count 200

@@ -5,6 +5,8 @@
 
 The difference of the two "Collected" totals, divided by 100, is the instructions an article
 (start-up, making the articles and reading the first one, which warms the caches, cancel out).
+Run `python -m bench.reader -n 0` once first after an edit: the first run writes the edited
+modules' `.pyc` files, millions of instructions that would count as the articles'.
 Wall-clock timings on a shared machine vary by ±15%; instruction counts by well under 1%, so they
 tell a small change of the reader.
 """
