@@ -12,6 +12,7 @@ Every stage after the first that is used is reported, so a crawl counts its fall
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -60,15 +61,24 @@ class ArticleLoader(ItemLoader):
     tags_out = Identity()
     id_in = MapCompose(str, clean_text, _drop_empty)
 
-    # A field's processors depend on the class and the item class's field metadata only, and
-    # itemloaders looks them up again (an ItemAdapter of the item each time) at every value.
-    _processors: ClassVar[dict[tuple[type, type, str, str], Any]] = {}
+    # itemloaders looks a field's processors up again at every value, through an ItemAdapter of the
+    # item. They are kept here by loader class, item class and field, with the attribute they came
+    # from (`title_in`, or `default_input_processor` for a field without one): an attribute set
+    # later, on the class or on one loader, is looked up again. A processor that is a method is
+    # never kept: it is bound to its own loader.
+    _processors: ClassVar[dict[tuple[type, type, str, str], tuple[Any, Any]]] = {}
 
     def _processor(self, field_name: str, kind: str, find: Callable[[str], Any]) -> Any:
+        source = getattr(self, f"{field_name}_{kind}", None) or getattr(
+            self, "default_input_processor" if kind == "in" else "default_output_processor"
+        )
         key = (type(self), type(self.item), field_name, kind)
-        proc = self._processors.get(key)
-        if proc is None:
-            proc = self._processors[key] = find(field_name)
+        kept = self._processors.get(key)
+        if kept is not None and kept[0] is source:
+            return kept[1]
+        proc = find(field_name)
+        if not inspect.ismethod(proc) and not inspect.ismethod(source):
+            self._processors[key] = (source, proc)
         return proc
 
     def get_input_processor(self, field_name: str) -> Callable[..., Any]:

@@ -34,12 +34,6 @@ from crawler.processes import is_alive, process_started
 
 # How long a writer waits for another one's transaction before it gives up (seconds).
 DEFAULT_BUSY_TIMEOUT = 60.0
-# Pages the write-ahead log may hold before SQLite copies them into the database (its own default is
-# 1,000, 4 MB). A batch of articles changes a page of each figure index for nearly every figure, and
-# the same pages again in the next batches: copied back less often, each is written once for many
-# commits. `python -m bench.store --grow 20000`: 16% fewer bytes written. The log is emptied when the
-# crawl closes the database, and after a kill the next opener replays it, as before.
-WAL_CHECKPOINT_PAGES = 10_000
 
 # The columns each table has once every migration step has run (tests/test_migrations.py checks it).
 ARTICLE_COLUMNS: dict[str, type] = {
@@ -276,7 +270,6 @@ def open_database(
         db.execute("select count(*) from sqlite_master").fetchall()  # a file that is not SQLite fails here
         if wal and not memory:
             _use_wal(db.conn, busy_timeout)
-            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         if migrate:
             _migrate(db)
     except BaseException as exc:

@@ -239,6 +239,31 @@ def test_the_loader_s_processors_are_itemloaders_own_for_each_item_class():
     assert ArticleLoader(site=SITE).get_output_processor("body")(["a", "b"]) == "a"
 
 
+def test_a_processor_set_later_or_bound_to_its_loader_is_the_one_used(monkeypatch):
+    """What the loader keeps never hides a processor set after the first lookup (on the class, as a
+    test's monkeypatch does, or on one loader), nor binds a method processor to another loader."""
+    from itemloaders.processors import Join
+
+    from crawler.loaders import ArticleLoader
+
+    class Methods(ArticleLoader):
+        def lead_out(self, values):
+            return f"{self.context['mark']}:{'|'.join(values)}"
+
+    assert ArticleLoader(site=SITE).get_output_processor("title")(["a", "b"]) == "a"
+    monkeypatch.setattr(ArticleLoader, "title_out", Join("+"), raising=False)
+    assert ArticleLoader(site=SITE).get_output_processor("title")(["a", "b"]) == "a+b"
+    monkeypatch.setattr(ArticleLoader, "default_output_processor", Join("#"))
+    assert ArticleLoader(site=SITE).get_output_processor("author")(["a", "b"]) == "a#b"
+    one = ArticleLoader(site=SITE)
+    one.author_out = Join("~")
+    assert one.get_output_processor("author")(["a", "b"]) == "a~b"
+    assert ArticleLoader(site=SITE).get_output_processor("author")(["a", "b"]) == "a#b"
+    for mark in ("first", "second"):
+        loader = Methods(site=SITE, mark=mark)
+        assert loader.get_output_processor("lead")(["x", "y"]) == f"{mark}:x|y"
+
+
 def test_paragraphs_inside_an_excluded_box_at_any_depth_stay_out_of_the_body():
     """A box of the layout's body_exclude (`.box`) keeps its paragraphs out of the body, whether they
     are its children, nested deeper, or the box itself; a paragraph beside the box stays."""
@@ -251,3 +276,15 @@ def test_paragraphs_inside_an_excluded_box_at_any_depth_stay_out_of_the_body():
     ).encode()
     result = load_article(HtmlResponse(url="http://127.0.0.1/x-152030.htm", body=html), "", SITE)
     assert result.item["body"] == "Chi bộ có 52 đảng viên.\n\nNăm nay kết nạp 4 đảng viên mới."
+
+
+@pytest.mark.parametrize("base", ['<base href="http://[::1">', '<base href="http://a:99999999/">', '<base href="/x/">'])
+def test_a_page_whose_base_href_is_broken_is_read_as_any_other(base):
+    """The worker reads a page's text without its `<base href>` (nothing stored depends on it): Scrapy's
+    selector of a response made it safe first, and failed the whole page on a base it could not parse."""
+    html = page_for("152030").read_bytes()
+    broken = html.replace(b"<head>", b"<head>" + base.encode(), 1)
+    assert broken != html
+    plain = read_page(SITE.name, html, "http://127.0.0.1/x-152030.htm", None)
+    got = read_page(SITE.name, broken, "http://127.0.0.1/x-152030.htm", None)
+    assert got.values == plain.values and got.values["body"] == GOLD["152030"]["body"]

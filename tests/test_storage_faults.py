@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.sitegen import generate
-from crawler.storage import WAL_CHECKPOINT_PAGES, open_database, open_readonly, pending_path
+from crawler.storage import open_database, open_readonly, pending_path
 from demo.server import PROJECT_ROOT, serve
 from tests.support import (
     alive,
@@ -192,12 +192,6 @@ def test_remote_control_stays_off_and_the_home_directory_untouched(site, tmp_pat
     assert result.returncode == 0, result.stderr[-3000:]
     assert list(home.iterdir()) == []
     assert "RemoteControl" not in result.stderr and "Remote control" not in result.stderr
-
-
-def test_the_crawl_s_connection_copies_its_log_into_the_database_less_often(tmp_path):
-    with contextlib.closing(open_database(tmp_path / "a.db")) as db:
-        assert WAL_CHECKPOINT_PAGES > 1000  # SQLite's own interval
-        assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == WAL_CHECKPOINT_PAGES
 
 
 def test_articles_committed_to_the_log_and_not_yet_copied_survive_a_kill(tmp_path):
