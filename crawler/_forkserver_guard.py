@@ -17,9 +17,14 @@ import signal
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
-from crawler.workers import exit_with_crawl  # noqa: E402
+import atexit  # noqa: E402
 
-exit_with_crawl()
+from crawler.workers import exit_with_crawl, remove_pool_dir  # noqa: E402
+
+# The forkserver removes the folder of its socket when the crawl was killed: it notices by its watch,
+# or by the end of the pipe the crawl held (Python's own way out of a forkserver, through atexit).
+exit_with_crawl(on_exit=remove_pool_dir)
+atexit.register(remove_pool_dir)
 
 from crawler import page  # noqa: E402, F401  (the modules every task of the pool needs)
 from crawler.places import gazetteer  # noqa: E402

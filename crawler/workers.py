@@ -20,8 +20,10 @@ import asyncio
 import contextlib
 import math
 import multiprocessing
+import multiprocessing.util
 import os
 import pickle
+import shutil
 import signal
 import threading
 import time
@@ -44,6 +46,9 @@ ORPHAN_CHECK_INTERVAL = 0.5
 # The crawl a worker serves, named in the environment the forkserver and the workers inherit: a
 # process that only watched its own parent would miss a crawl killed before it started watching.
 CRAWL_PID, CRAWL_STARTED = "BAOTHANHHOA_CRAWL_PID", "BAOTHANHHOA_CRAWL_STARTED"
+# The folder of the crawl's forkserver socket (Python's `pymp-*` temporary folder of the crawl): the
+# crawl removes it when it exits; after a `kill -9` its forkserver does (`remove_pool_dir`).
+POOL_DIR = "BAOTHANHHOA_POOL_DIR"
 # How long the pool waits at the crawl's end for a task still running (seconds): the engine has
 # stopped, so every page is done, and a task still running is stuck; it is killed with its worker.
 CLOSE_TIMEOUT = 30.0
@@ -51,16 +56,33 @@ CLOSE_TIMEOUT = 30.0
 MAX_BATCH = 8
 
 
-def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL) -> None:
-    """Exit this process as soon as the crawl that started it is gone (killed, or ended): the crawl
-    named in the environment, else this process's parent. A start time is only that crawl's: with the
-    parent watched instead, one inherited from elsewhere would take the parent for gone."""
+def _watched() -> tuple[int, str | None]:
+    """The crawl this process serves: the one named in the environment, else this process's parent. A
+    start time is only that crawl's: with the parent watched instead, one inherited from elsewhere
+    would take the parent for gone."""
     named = os.environ.get(CRAWL_PID)
-    pid, started = (int(named), os.environ.get(CRAWL_STARTED) or None) if named else (os.getppid(), None)
+    return (int(named), os.environ.get(CRAWL_STARTED) or None) if named else (os.getppid(), None)
+
+
+def remove_pool_dir() -> None:
+    """Remove the folder of the crawl's forkserver socket, once the crawl is gone: a crawl killed with
+    SIGKILL never removes it, and a scheduler's timeouts would leave one behind at every run."""
+    folder = os.environ.get(POOL_DIR)
+    if folder and os.path.basename(folder).startswith("pymp-") and not is_alive(*_watched()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL, *, on_exit: Callable[[], None] | None = None) -> None:
+    """Exit this process as soon as the crawl that started it is gone (killed, or ended), after
+    `on_exit`."""
+    pid, started = _watched()
 
     def watch() -> None:
         while is_alive(pid, started):
             time.sleep(interval)
+        if on_exit is not None:
+            with contextlib.suppress(Exception):
+                on_exit()
         os._exit(0)
 
     threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
@@ -143,6 +165,8 @@ class _Executor:
     def __init__(self, size: int, niceness: int = 0, counted: Callable[[int], None] | None = None) -> None:
         os.environ[CRAWL_PID] = str(os.getpid())
         os.environ[CRAWL_STARTED] = process_started() or ""
+        # Made now (the forkserver's socket goes in it) and named for the forkserver, which inherits it.
+        os.environ[POOL_DIR] = multiprocessing.util.get_temp_dir()
         context = multiprocessing.get_context("forkserver")
         # The forkserver imports this module first: its own watch makes it exit with the crawl.
         context.set_forkserver_preload(["crawler._forkserver_guard"])

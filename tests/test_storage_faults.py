@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -173,15 +174,24 @@ def test_a_full_disk_stops_the_crawl_loudly_and_the_next_run_fetches_every_lost_
         assert rows(db, "pragma integrity_check") == [{"integrity_check": "ok"}]
 
 
+def _pool_dirs() -> set[Path]:
+    """Python's multiprocessing keeps a process's forkserver socket in a folder of its own here."""
+    return set(Path(tempfile.gettempdir()).glob("pymp-*"))
+
+
 def test_kill_9_leaves_no_process_behind(site, tmp_path):
     base_url, state = site
     state.article_delay = 0.3
+    before = _pool_dirs()
     process = start_crawl(base_url, tmp_path / "db", **ARGS)
     wait_until(lambda: pool_workers(process.pid), what="the crawl's worker processes")
     children = descendants(process.pid)  # the forkserver, every worker started by now, the browser's
+    assert _pool_dirs() - before  # the crawl's forkserver socket, in its folder
     os.kill(process.pid, signal.SIGKILL)
     process.communicate(timeout=30)
     wait_until(lambda: not any(alive(pid) for pid in children), timeout=20, what="the workers' exit")
+    # ... nor the folder of its forkserver's socket, which the crawl removes only when it exits itself
+    wait_until(lambda: not (_pool_dirs() - before), timeout=10, what="the pool's folder removed")
 
 
 def test_remote_control_stays_off_and_the_home_directory_untouched(site, tmp_path):
