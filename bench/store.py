@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n < 1 or args.rounds < 1 or args.batch < 1:
         parser.error("-n, --rounds and --batch must be at least 1")
-    if args.grow is not None and args.grow < 5:
-        parser.error("--grow must be at least 5")
+    if args.grow is not None and args.grow < 5 * args.batch:
+        parser.error("--grow must be at least five batches (5 × --batch): its CPU is reported by fifths")
     items = articles(args.n)
     if args.grow:
         print(

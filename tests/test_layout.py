@@ -401,6 +401,28 @@ def test_the_store_benchmark_drops_only_what_each_variant_names(tmp_path, capsys
     assert out.startswith("4 articles (") and all(name in out for name in VARIANTS)
 
 
+def test_the_store_benchmark_grows_one_database_a_variant_and_reports_fifths(tmp_path, capsys):
+    from bench.store import GROWTH_VARIANTS, articles, grow, main
+    from crawler.storage import open_database
+
+    items = articles(3)
+    result = grow(tmp_path / "g.db", items, 10, "as is", 2)
+    assert len(result["fifths"]) == 5 and all(v > 0 for v in result["fifths"])
+    assert result["written_mb"] > 0 and result["size_mb"] > 0
+    db = open_database(tmp_path / "g.db")
+    try:  # ten articles of three, each under an id of its own, with their figures
+        assert db.execute("select count(*), count(distinct id) from articles").fetchone() == (10, 10)
+        assert db.execute("select count(distinct article_id) from figures").fetchone()[0] == 10
+    finally:
+        db.close()
+    assert main(["-n", "3", "--grow", "10", "--batch", "2"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in GROWTH_VARIANTS) and out.count(" written ") == len(GROWTH_VARIANTS)
+    with pytest.raises(SystemExit) as exc:
+        main(["-n", "3", "--grow", "9", "--batch", "2"])  # fewer than five batches: no fifths to report
+    assert exc.value.code == 2
+
+
 def test_the_benchmark_s_peak_memory_is_the_crawl_s_own_not_the_benchmark_s():
     """A child exec'd from the benchmark's process inherits that process's peak in `ru_maxrss`: with the
     generated site in memory, the crawl and the bare spider reported the benchmark's size."""

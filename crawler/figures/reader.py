@@ -34,7 +34,7 @@ from crawler.figures.metrics import metric_for
 from crawler.figures.numbers import Mention, as_number, find_mentions
 from crawler.figures.organizations import Org, body_classes, find_organizations, find_scopes
 from crawler.figures.text import Clause, clauses, match_form, paragraphs, sentences
-from crawler.figures.time import TimeMark, periods, time_marks
+from crawler.figures.time import TimeMark, period_matches, periods, time_marks
 from crawler.figures.vocabulary import CELLS, MEMBERS, ORGS
 
 
@@ -1119,8 +1119,9 @@ def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> t
         return [], 0
     s.scopes = find_scopes(m, start, end)
     s.classes = body_classes(m, start, end)
-    s.marks = time_marks(m, start, end)
-    s.periods = periods(m, start, end)
+    found = period_matches(m, start, end)  # read once: the time marks and the periods both need them
+    s.marks = time_marks(m, start, end, found)
+    s.periods = periods(m, start, found)
     s.breakdowns = [(b.start(), b.end()) for b in lx.BREAKDOWN_RE.finditer(m, start, end)]
     s.breakdowns += [(c.start - 1, c.start) for c in cls if c.opener == "("]
     s.breakdowns.sort()

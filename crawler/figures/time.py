@@ -71,13 +71,13 @@ _ANY_YEAR_RE = re.compile(_Y)
 _SINCE_RE = re.compile(r"\s*(?:trở về trước|trở lại đây|đến nay)")
 
 
-def time_marks(m: str, start: int, end: int) -> list[TimeMark]:
+def time_marks(m: str, start: int, end: int, found: list[re.Match[str]]) -> list[TimeMark]:
+    """The years, dates and resets of m[start:end]; `found` is its `period_matches`, whose years are
+    the periods' own."""
     marks: list[TimeMark] = []
-    taken: list[tuple[int, int]] = []
-    # Periods and years all hold a year: a sentence with none skips them (most sentences).
+    taken = [(pm.start(), pm.end()) for pm in found]
+    # Years all hold a year: a sentence with none skips them (most sentences).
     year_patterns = YEAR_RES if _ANY_YEAR_RE.search(m, start, end) else ()
-    for pm in period_matches(m, start, end) if year_patterns else ():
-        taken.append((pm.start(), pm.end()))
     for regex in year_patterns:
         for ym in regex.finditer(m, start, end):
             if any(a <= ym.start("year") < b for a, b in taken):
@@ -117,8 +117,9 @@ def names_a_body(m: str, start: int, pos: int) -> bool:
     return bool(_CONGRESS_RE.search(before) or _BODY_TERM_RE.search(before))
 
 
-def periods(m: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Spans a figure may describe; a congress's or a committee's own term (`Đại hội ... lần thứ XXIV,
-    nhiệm kỳ 2020 - 2025`) names that body, not what its figures describe."""
-    return [(pm.start(), pm.end(), f"{pm['a']}-{pm['b']}") for pm in period_matches(m, start, end)
+def periods(m: str, start: int, found: list[re.Match[str]]) -> list[tuple[int, int, str]]:
+    """Spans a figure may describe, of the `period_matches` found in a sentence from `start`; a
+    congress's or a committee's own term (`Đại hội ... lần thứ XXIV, nhiệm kỳ 2020 - 2025`) names that
+    body, not what its figures describe."""
+    return [(pm.start(), pm.end(), f"{pm['a']}-{pm['b']}") for pm in found
             if not names_a_body(m, start, pm.start())]  # fmt: skip
