@@ -4,14 +4,14 @@ The metadata (crawler/datasette/metadata.json, installed with the package) is wr
 database file: its `__DB__` entry is given the name Datasette derives from the file name (in a
 temporary file, removed when Datasette stops).
 Browsing writes nothing: a database made by an older version is refused with the command that
-upgrades it, and one on a read-only filesystem is opened immutable.
+upgrades it. A user who cannot write the database sees it as it is read by SQLite's `mode=ro`, a
+running crawl's commits included (see `crawler.storage.reader_uri`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from crawler import outcome
-from crawler.storage import StorageError, open_readonly
+from crawler.storage import StorageError, open_readonly, reader_uri
 
 DATASETTE = Path(__file__).resolve().parent / "datasette"
 METADATA = DATASETTE / "metadata.json"
@@ -54,11 +54,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         open_readonly(db_path).close()  # browsing changes nothing: an older database must be upgraded first
+        # Datasette opens a database `mode=ro` (it sees a running crawl's log too), or immutable
+        # where only that can open it: a database left in WAL mode with no log, in a folder this
+        # user cannot write.
+        immutable = reader_uri(db_path).endswith("immutable=1")
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return outcome.DATABASE_UNUSABLE
-    # Nothing can write a file we cannot write: Datasette then opens it immutable (no -shm needed).
-    immutable = not (os.access(db_path, os.W_OK) and os.access(db_path.parent, os.W_OK))
+    if immutable:
+        print(
+            f"note: {db_path} is opened as a file that never changes (this user cannot write its folder,"
+            " and it was left in WAL mode): restart browse after the next crawl to see it",
+            file=sys.stderr,
+        )
     print(f"Datasette on http://{args.host}:{args.port}/ (chart: http://{args.host}:{args.port}/chart)", flush=True)
     with tempfile.TemporaryDirectory(prefix="baothanhhoa-browse-") as tmp:
         metadata = Path(tmp) / "metadata.json"

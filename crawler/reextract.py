@@ -28,6 +28,7 @@ from crawler.places import place_figures
 from crawler.storage import (
     FIGURE_COLUMNS,
     StorageError,
+    close_database,
     open_database,
     open_readonly,
     replace_extractions_batch,
@@ -167,7 +168,7 @@ def reextract(
     except sqlite3.Error as exc:
         raise storage_error(exc, path, "re-extract the articles") from exc
     finally:
-        conn.close()
+        close_database(db) if db is not None else conn.close()
     report["added"] = dict(report["added"])
     report["removed"] = dict(report["removed"])
     report["dry_run"] = dry_run

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import operator
 import os
 import socket
@@ -31,6 +32,8 @@ from crawler.figures.metrics import METRICS
 from crawler.items import ARTICLE_FIELDS, content_hash
 from crawler.migrations import MIGRATIONS, NAMES
 from crawler.processes import is_alive, process_started
+
+logger = logging.getLogger(__name__)
 
 # How long a writer waits for another one's transaction before it gives up (seconds).
 DEFAULT_BUSY_TIMEOUT = 60.0
@@ -280,6 +283,23 @@ def open_database(
     return db
 
 
+def close_database(db: Database) -> None:
+    """Close a database opened for writing, leaving it with a rollback journal when this was its last
+    connection: a reader who cannot write the folder (a user browsing the deploy unit's database)
+    can then open it `mode=ro`. In WAL mode such a reader needs the log's two files to exist, and the
+    last writer to close deletes them; the only way left would be `immutable`, which ignores a crawl
+    that writes later. Another connection still open keeps WAL (and the files) as they are: the
+    switch is not waited for, and a failed one loses nothing (the log still holds every commit)."""
+    try:
+        if not db.conn.in_transaction and db.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            db.conn.execute("PRAGMA busy_timeout = 0")
+            db.conn.execute("PRAGMA journal_mode = delete").fetchall()
+    except sqlite3.Error as exc:
+        logger.debug("%s: kept its log (%s)", _path_of(db), exc)
+    finally:
+        db.close()
+
+
 def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
     """Switch a database to WAL. Two processes that open a new database at once both try, and SQLite
     answers the one that loses "database is locked" at once, not after its busy timeout (it would
@@ -411,7 +431,7 @@ def migrate(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> 
     try:
         return _migrate(db)
     finally:
-        db.close()
+        close_database(db)
 
 
 def _create_view_sql(name: str, sql: str) -> str:
@@ -423,17 +443,44 @@ def _view_sql(db: Database, name: str) -> str | None:
     return row[0] if row else None
 
 
+def reader_uri(path: str | Path) -> str:
+    """The URI a reader opens: `mode=ro`, which sees what a crawl has committed to its log too (also
+    for a user who cannot write the file, as long as the log's files exist); `immutable=1` only when
+    `mode=ro` cannot open the file and there is no log, so the file alone holds everything (a
+    read-only filesystem, or a database left in WAL mode by another tool). Raises StorageError when
+    there is a log this user cannot read: an immutable reader would silently ignore it."""
+    path = Path(path)
+    base = path.resolve().as_uri()
+    try:
+        with contextlib.closing(sqlite3.connect(f"{base}?mode=ro", uri=True, timeout=DEFAULT_BUSY_TIMEOUT)) as conn:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        return f"{base}?mode=ro"
+    except sqlite3.Error as exc:
+        if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
+            raise storage_error(exc, path, "read the database") from exc  # not a matter of permissions
+        wal = Path(f"{path}-wal")
+        try:
+            pending = wal.stat().st_size > 0
+        except OSError:
+            pending = False
+        if pending:
+            raise ReadOnlyError(
+                f"{path}: cannot read the database: its log ({wal.name}) holds changes this user cannot open"
+                f" ({exc}); read it as the user who writes it, or once its crawl has ended"
+            ) from exc
+    return f"{base}?immutable=1"
+
+
 def open_readonly(path: str | Path, *, check: bool = True) -> sqlite3.Connection:
     """A connection that can only read: for tools that look (browse, dry runs, the spider's start).
 
-    Works on a read-only filesystem too (there the file is opened immutable, as nothing can write it).
+    Works for a user who cannot write the file, and on a read-only filesystem (see `reader_uri`).
     Raises StorageError when there is no usable database, or (with `check`) when its schema is not
     this code's."""
     path = Path(path)
     if not path.is_file():
         raise StorageError(f"{path}: no such database")
-    immutable = not os.access(path.parent, os.W_OK) or not os.access(path, os.W_OK)
-    uri = f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+    uri = reader_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=DEFAULT_BUSY_TIMEOUT)
         conn.execute("select count(*) from sqlite_master").fetchone()

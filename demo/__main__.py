@@ -6,7 +6,7 @@ import argparse
 import subprocess
 from pathlib import Path
 
-from crawler.storage import open_database
+from crawler.storage import close_database, open_database
 from demo.crawl import crawl_command
 from demo.server import PROJECT_ROOT, SAMPLE_SITE, serve
 
@@ -37,7 +37,7 @@ def summary(db_path: str | Path) -> str:
             )
         return "\n".join(lines)
     finally:
-        db.close()
+        close_database(db)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from crawler.ledger import RunLedger
 from crawler.storage import (
     StorageError,
     absorb_pending,
+    close_database,
     close_stale_runs,
     finish_run,
     open_database,
@@ -195,7 +196,7 @@ class StorePipeline:
         except StorageError as exc:
             self._fail(exc, at="write")  # the run's own record could not be written: still a failed write
         finally:
-            self.db.close()
+            close_database(self.db)
             self.db = None
 
 

@@ -20,7 +20,7 @@ import pytest
 from crawler.figures import Bounds, extract_rows, sentences
 from crawler.loaders import load_article
 from crawler.sites.baothanhhoa import SITE
-from crawler.storage import open_database
+from crawler.storage import open_database, reader_uri
 from demo.server import PROJECT_ROOT, SAMPLE_SITE, Fault
 from tests.support import QUICK, crawl, read_only_view, rows, write_lock
 
@@ -225,6 +225,8 @@ def test_a_database_on_a_read_only_filesystem_is_refused_for_crawls_and_opened_f
     assert crawl_urls(base_url, source / "crawl.db", CHI_BO).returncode == 0
     with read_only_view(source, tmp_path / "ro") as ro:
         db = ro / "crawl.db"
+        # The crawl left a rollback journal: read `mode=ro`, so a later crawl would show (see test_storage_faults)
+        assert reader_uri(db).endswith("?mode=ro")
         result = crawl(base_url, db, max_pages="1")
         assert result.returncode == 3 and "read-only" in result.stderr, result.stderr[-2000:]
         dry = subprocess.run([sys.executable, "-m", "crawler.reextract", "--db", str(db), "--dry-run"],

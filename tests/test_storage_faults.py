@@ -7,17 +7,28 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from bench.sitegen import generate
-from crawler.storage import open_database, open_readonly, pending_path
+from bench.store import articles
+from crawler.storage import (
+    ReadOnlyError,
+    close_database,
+    open_database,
+    open_readonly,
+    pending_path,
+    reader_uri,
+    save_articles,
+)
 from demo.server import PROJECT_ROOT, serve
 from tests.support import (
     alive,
@@ -27,6 +38,7 @@ from tests.support import (
     grow,
     hold_lock_after,
     pool_workers,
+    read_only_view,
     rows,
     small_filesystem,
     start_crawl,
@@ -228,3 +240,86 @@ def test_articles_committed_to_the_log_and_not_yet_copied_survive_a_kill(tmp_pat
         assert db.execute("select count(*) from articles").fetchone()[0] == 40
         assert db.execute("select count(*) from articles_fts where articles_fts match 'dang'").fetchone()[0] > 0
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+# A user who cannot write the database (a researcher browsing what the deploy unit's user crawls) is
+# played by the same folder mounted read-only, through which no one can write.
+
+
+def _articles_in(conn) -> int:
+    return conn.execute("select count(*) from articles").fetchone()[0]
+
+
+def _ten_of_twenty_stored(tmp_path, close) -> tuple[Path, Path, list]:
+    source = tmp_path / "data"
+    source.mkdir()
+    path = source / "crawl.db"
+    items = articles(20)
+    db = open_database(path)
+    save_articles(db, items[:10])
+    close(db)
+    return source, path, items
+
+
+def test_a_reader_who_cannot_write_the_folder_sees_what_a_running_crawl_committed(tmp_path):
+    """Such a reader used to open the file immutable, which ignores the log: it saw no table at all
+    of a new database, and nothing of what the crawl committed since the log was last copied."""
+    source = tmp_path / "data"
+    source.mkdir()
+    items = articles(20)
+    db = open_database(source / "crawl.db")
+    db.execute("PRAGMA wal_autocheckpoint = 0")  # everything stays in the log
+    save_articles(db, items[:10])
+    with read_only_view(source, tmp_path / "ro") as ro:
+        assert reader_uri(ro / "crawl.db").endswith("?mode=ro")
+        with contextlib.closing(open_readonly(ro / "crawl.db")) as reader:
+            assert _articles_in(reader) == 10
+            save_articles(db, items[10:])
+            assert _articles_in(reader) == 20
+            started = time.monotonic()
+            close_database(db)  # the reader keeps the log open: it stays, and the writer does not wait
+            assert time.monotonic() - started < 5
+            assert _articles_in(reader) == 20
+        assert Path(f"{source / 'crawl.db'}-wal").exists()
+        with contextlib.closing(open_readonly(ro / "crawl.db")) as reader:  # a new reader, the writer gone
+            assert _articles_in(reader) == 20
+
+
+def test_a_closed_database_is_left_for_such_a_reader_to_follow_the_next_crawl(tmp_path):
+    """The last writer to close leaves a rollback journal, not WAL without its log's files: the reader
+    opens it `mode=ro` (an immutable one would not see the next crawl, or read it half-written)."""
+    source, path, items = _ten_of_twenty_stored(tmp_path, close_database)
+    assert not Path(f"{path}-wal").exists()
+    with contextlib.closing(open_readonly(path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    with read_only_view(source, tmp_path / "ro") as ro:
+        assert reader_uri(ro / "crawl.db").endswith("?mode=ro")
+        with contextlib.closing(open_readonly(ro / "crawl.db")) as reader:
+            assert _articles_in(reader) == 10
+            db = open_database(path)  # the next crawl, while the reader stays open
+            save_articles(db, items[10:])
+            assert _articles_in(reader) == 20
+            close_database(db)
+            assert _articles_in(reader) == 20
+
+
+def test_a_database_left_in_wal_mode_is_read_whole_or_refused(tmp_path):
+    """Left in WAL mode without its log (another tool closed it last), the file alone holds
+    everything: it is read immutable. A log without the index SQLite keeps beside it cannot be opened
+    by this user: refused, not read as if it were not there."""
+    source, path, items = _ten_of_twenty_stored(tmp_path, lambda db: db.close())  # WAL stays in the header
+    assert not Path(f"{path}-wal").exists()
+    with read_only_view(source, tmp_path / "ro") as ro:
+        assert reader_uri(ro / "crawl.db").endswith("?immutable=1")
+        with contextlib.closing(open_readonly(ro / "crawl.db")) as reader:
+            assert _articles_in(reader) == 10
+    db = open_database(path)
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    save_articles(db, items[10:])
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(path, copy / "crawl.db")
+    shutil.copy(f"{path}-wal", copy / "crawl.db-wal")  # the log, not its index
+    db.close()
+    with read_only_view(copy, tmp_path / "ro2") as ro, pytest.raises(ReadOnlyError, match="its log"):
+        open_readonly(ro / "crawl.db")

@@ -19,7 +19,7 @@ from scrapy.spiderloader import SpiderLoader
 from crawler import outcome
 from crawler.commands import checked_settings
 from crawler.ledger import RunLedger
-from crawler.storage import StorageError, open_database
+from crawler.storage import StorageError, close_database, open_database
 
 
 class Command(ScrapyCrawlCommand):
@@ -66,7 +66,7 @@ class Command(ScrapyCrawlCommand):
         if not path or dict(settings.getwithbase("ITEM_PIPELINES")).get("pipelines.store.StorePipeline") is None:
             return True
         try:
-            open_database(path, busy_timeout=settings.getfloat("SQLITE_BUSY_TIMEOUT")).close()
+            close_database(open_database(path, busy_timeout=settings.getfloat("SQLITE_BUSY_TIMEOUT")))
         except StorageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return False
