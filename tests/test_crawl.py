@@ -170,7 +170,9 @@ def test_bad_arguments_are_rejected_before_fetching(site, tmp_path, args, messag
     [("WORKER_PROCESSES", "many", "WORKER_PROCESSES must be a number or 'auto'"),
      ("WORKER_PROCESSES", "1.5", "WORKER_PROCESSES must be a number or 'auto'"),
      ("WORKER_PROCESSES", "", "WORKER_PROCESSES must be a number or 'auto'"),
-     ("WORKER_NICENESS", "20", "WORKER_NICENESS must be a whole number from 0 to 19")],
+     ("WORKER_NICENESS", "20", "WORKER_NICENESS must be a whole number from 0 to 19"),
+     ("TWISTED_REACTOR", "twisted.internet.epollreactor.EPollReactor", "TWISTED_REACTOR must be twisted"),
+     ("TWISTED_REACTOR", "", "TWISTED_REACTOR must be twisted")],
 )  # fmt: skip
 def test_a_bad_worker_setting_is_rejected_before_fetching(site, tmp_path, name, value, message):
     base_url, state = site
@@ -183,7 +185,11 @@ def test_a_bad_worker_setting_is_rejected_before_fetching(site, tmp_path, name, 
     assert not db.exists()
 
 
-@pytest.mark.parametrize(("name", "value"), [("WORKER_PROCESSES", "many"), ("WORKER_NICENESS", "20")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("WORKER_PROCESSES", "many"), ("WORKER_NICENESS", "20"),
+     ("TWISTED_REACTOR", "twisted.internet.pollreactor.PollReactor")],
+)  # fmt: skip
 def test_runspider_refuses_a_bad_worker_setting_in_one_line(site, tmp_path, name, value):
     """`scrapy runspider` in the project makes a crawler with the worker pool too: the same one line
     and status 2 as `scrapy crawl`, not a traceback."""
