@@ -184,7 +184,7 @@ class SchemaOutdatedError(StorageError):
 
 
 _SQLITE_ERRORS = {  # primary result codes (https://www.sqlite.org/rescode.html)
-    5: (DatabaseLockedError, "the database is locked by another writer"),
+    5: (DatabaseLockedError, "the database is locked by another writer (or a reader holding a long read)"),
     6: (DatabaseLockedError, "a table is locked"),
     8: (ReadOnlyError, "the database cannot be written (read-only file or directory)"),
     10: (StorageError, "disk I/O error"),
@@ -443,32 +443,79 @@ def _view_sql(db: Database, name: str) -> str | None:
     return row[0] if row else None
 
 
-def reader_uri(path: str | Path) -> str:
-    """The URI a reader opens: `mode=ro`, which sees what a crawl has committed to its log too (also
-    for a user who cannot write the file, as long as the log's files exist); `immutable=1` only when
-    `mode=ro` cannot open the file and there is no log, so the file alone holds everything (a
-    read-only filesystem, or a database left in WAL mode by another tool). Raises StorageError when
-    there is a log this user cannot read: an immutable reader would silently ignore it."""
-    path = Path(path)
-    base = path.resolve().as_uri()
-    try:
-        with contextlib.closing(sqlite3.connect(f"{base}?mode=ro", uri=True, timeout=DEFAULT_BUSY_TIMEOUT)) as conn:
-            conn.execute("select count(*) from sqlite_master").fetchone()
-        return f"{base}?mode=ro"
-    except sqlite3.Error as exc:
-        if os.access(path.parent, os.W_OK) and os.access(path, os.W_OK):
-            raise storage_error(exc, path, "read the database") from exc  # not a matter of permissions
-        wal = Path(f"{path}-wal")
+# A user who cannot write the folder meets these for a moment while a writer switches the journal or
+# rebuilds the log's index (SQLITE_READONLY_RECOVERY, _CANTINIT, _DIRECTORY, ...): tried again.
+_READER_RETRIES = 20
+_READER_RETRY_PAUSE = 0.05
+_PERMISSION_CODES = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
+
+
+def _open_reader(path: Path) -> tuple[sqlite3.Connection, str]:
+    """An open read-only connection and its URI (see `reader_uri`)."""
+    path = path.resolve()  # SQLite opens the file itself, and its log beside it, not beside a link
+    base = path.as_uri()
+    writable = os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+    for attempt in range(_READER_RETRIES):
+        conn = None
         try:
-            pending = wal.stat().st_size > 0
-        except OSError:
-            pending = False
-        if pending:
-            raise ReadOnlyError(
-                f"{path}: cannot read the database: its log ({wal.name}) holds changes this user cannot open"
-                f" ({exc}); read it as the user who writes it, or once its crawl has ended"
-            ) from exc
-    return f"{base}?immutable=1"
+            conn = sqlite3.connect(f"{base}?mode=ro", uri=True, timeout=DEFAULT_BUSY_TIMEOUT)
+            conn.execute("select count(*) from sqlite_master").fetchone()
+            return conn, f"{base}?mode=ro"
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            error = exc
+            if writable or (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in _PERMISSION_CODES:
+                # not a matter of permissions (a lock held past the busy timeout was waited for already),
+                # unless a write left its journal to roll back
+                _refuse_unfinished_write(path, exc, writable=writable)
+                raise storage_error(exc, path, "read the database") from exc
+            if attempt + 1 < _READER_RETRIES:
+                time.sleep(_READER_RETRY_PAUSE)
+    _refuse_unfinished_write(path, error, writable=False)
+    try:
+        log_left = Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        log_left = False
+    if log_left:
+        raise ReadOnlyError(
+            f"{path}: cannot read the database: its log ({path.name}-wal) holds changes this user cannot open"
+            f" ({error}); read it as the user who writes it, or once its crawl has ended"
+        ) from error
+    uri = f"{base}?immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=DEFAULT_BUSY_TIMEOUT)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path, "read the database") from exc
+    return conn, uri
+
+
+def _refuse_unfinished_write(path: Path, error: sqlite3.Error, *, writable: bool) -> None:
+    """A write in rollback mode that did not finish (its process killed) leaves its journal, which only
+    a connection that may write rolls back: no reader may read the half-written file."""
+    try:
+        left = Path(f"{path}-journal").stat().st_size > 0
+    except OSError:
+        return
+    if left:
+        who = "any crawl, or `baothanhhoa migrate`, rolls it back" if writable else "its owner must open it first"
+        raise ReadOnlyError(
+            f"{path}: cannot read the database: a write that did not finish left its journal"
+            f" ({path.name}-journal), and a reader cannot roll it back ({error}); {who}"
+        ) from error
+
+
+def reader_uri(path: str | Path) -> str:
+    """The URI a reader opens: `mode=ro`, which sees what a crawl has committed to its log too, also
+    for a user who cannot write the folder (SQLite then reads the log's files read-only; a database
+    at rest has none, see `close_database`); `immutable=1` only when `mode=ro` cannot open it, again
+    and again for a second, and there is neither log nor journal, so the file alone holds
+    everything (a read-only filesystem, or a database left in WAL mode by another tool). Raises
+    ReadOnlyError when there is a log or a journal this user cannot read: an immutable reader would
+    silently ignore it."""
+    conn, uri = _open_reader(Path(path))
+    conn.close()
+    return uri
 
 
 def open_readonly(path: str | Path, *, check: bool = True) -> sqlite3.Connection:
@@ -480,14 +527,17 @@ def open_readonly(path: str | Path, *, check: bool = True) -> sqlite3.Connection
     path = Path(path)
     if not path.is_file():
         raise StorageError(f"{path}: no such database")
-    uri = reader_uri(path)
+    conn, _ = _open_reader(path)
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=DEFAULT_BUSY_TIMEOUT)
         conn.execute("select count(*) from sqlite_master").fetchone()
         if check:
             check_version(conn, path, reading=True)
     except sqlite3.Error as exc:
+        conn.close()
         raise storage_error(exc, path, "read the database") from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -9,11 +9,13 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -261,6 +263,35 @@ def _ten_of_twenty_stored(tmp_path, close) -> tuple[Path, Path, list]:
     return source, path, items
 
 
+# The reader runs in a process of its own: in the writer's process SQLite would share the writer's
+# writable index of the log (the same file), and the read-only one would go untested.
+_READER = (
+    "import pathlib, sys, time\n"
+    "from crawler.storage import open_readonly, reader_uri\n"
+    "path, go = sys.argv[1], pathlib.Path(sys.argv[2])\n"
+    "print(reader_uri(path).rsplit('?', 1)[1], flush=True)\n"
+    "conn = open_readonly(path)\n"
+    "print(conn.execute('select count(*) from articles').fetchone()[0], flush=True)\n"
+    "while not go.exists():\n"
+    "    time.sleep(0.01)\n"
+    "print(conn.execute('select count(*) from articles').fetchone()[0], flush=True)\n"
+)
+
+
+@contextlib.contextmanager
+def _reader(path: Path, go: Path) -> Iterator[Callable[[], str]]:
+    """A reader in another process: its URI's mode and its first count, then one more count once
+    `go` exists, each a line read with the function it gives."""
+    process = subprocess.Popen([sys.executable, "-c", _READER, str(path), str(go)], cwd=PROJECT_ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        yield lambda: process.stdout.readline().strip()
+        assert process.wait(timeout=60) == 0, process.stderr.read()
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_a_reader_who_cannot_write_the_folder_sees_what_a_running_crawl_committed(tmp_path):
     """Such a reader used to open the file immutable, which ignores the log: it saw no table at all
     of a new database, and nothing of what the crawl committed since the log was last copied."""
@@ -271,15 +302,15 @@ def test_a_reader_who_cannot_write_the_folder_sees_what_a_running_crawl_committe
     db.execute("PRAGMA wal_autocheckpoint = 0")  # everything stays in the log
     save_articles(db, items[:10])
     with read_only_view(source, tmp_path / "ro") as ro:
-        assert reader_uri(ro / "crawl.db").endswith("?mode=ro")
-        with contextlib.closing(open_readonly(ro / "crawl.db")) as reader:
-            assert _articles_in(reader) == 10
+        with _reader(ro / "crawl.db", tmp_path / "go") as line:
+            assert line() == "mode=ro"
+            assert line() == "10"
             save_articles(db, items[10:])
-            assert _articles_in(reader) == 20
             started = time.monotonic()
             close_database(db)  # the reader keeps the log open: it stays, and the writer does not wait
             assert time.monotonic() - started < 5
-            assert _articles_in(reader) == 20
+            (tmp_path / "go").touch()
+            assert line() == "20"
         assert Path(f"{source / 'crawl.db'}-wal").exists()
         with contextlib.closing(open_readonly(ro / "crawl.db")) as reader:  # a new reader, the writer gone
             assert _articles_in(reader) == 20
@@ -292,15 +323,37 @@ def test_a_closed_database_is_left_for_such_a_reader_to_follow_the_next_crawl(tm
     assert not Path(f"{path}-wal").exists()
     with contextlib.closing(open_readonly(path)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    with read_only_view(source, tmp_path / "ro") as ro, _reader(ro / "crawl.db", tmp_path / "go") as line:
+        assert line() == "mode=ro"
+        assert line() == "10"
+        db = open_database(path)  # the next crawl, while the reader stays open
+        save_articles(db, items[10:])
+        close_database(db)
+        (tmp_path / "go").touch()
+        assert line() == "20"
+
+
+def test_a_reader_tries_again_while_a_writer_switches_the_journal(tmp_path, monkeypatch):
+    """Between a writer's switch to WAL and its log's first files, the header says WAL and there is
+    nothing to read the log with: `mode=ro` fails for a moment, and the reader must not take the file
+    for one left in WAL mode (it would read it immutable while a crawl writes it)."""
+    source, _, _ = _ten_of_twenty_stored(tmp_path, close_database)
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    readonly.sqlite_errorcode = sqlite3.SQLITE_READONLY_DIRECTORY
+    failures = iter([readonly] * 3)
+    connect = sqlite3.connect
+
+    def flaky(database, *args, **kwargs):
+        if "mode=ro" in str(database):
+            error = next(failures, None)
+            if error is not None:
+                raise error
+        return connect(database, *args, **kwargs)
+
     with read_only_view(source, tmp_path / "ro") as ro:
+        monkeypatch.setattr("crawler.storage.sqlite3.connect", flaky)
         assert reader_uri(ro / "crawl.db").endswith("?mode=ro")
-        with contextlib.closing(open_readonly(ro / "crawl.db")) as reader:
-            assert _articles_in(reader) == 10
-            db = open_database(path)  # the next crawl, while the reader stays open
-            save_articles(db, items[10:])
-            assert _articles_in(reader) == 20
-            close_database(db)
-            assert _articles_in(reader) == 20
+        assert next(failures, None) is None
 
 
 def test_a_database_left_in_wal_mode_is_read_whole_or_refused(tmp_path):
@@ -321,5 +374,35 @@ def test_a_database_left_in_wal_mode_is_read_whole_or_refused(tmp_path):
     shutil.copy(path, copy / "crawl.db")
     shutil.copy(f"{path}-wal", copy / "crawl.db-wal")  # the log, not its index
     db.close()
-    with read_only_view(copy, tmp_path / "ro2") as ro, pytest.raises(ReadOnlyError, match="its log"):
+    with read_only_view(copy, tmp_path / "ro2") as ro:
+        with pytest.raises(ReadOnlyError, match="its log"):
+            open_readonly(ro / "crawl.db")
+        link = tmp_path / "link.db"  # SQLite opens the file a link names, and the log beside that file
+        link.symlink_to(ro / "crawl.db")
+        with pytest.raises(ReadOnlyError, match="its log"):
+            open_readonly(link)
+
+
+def test_a_write_left_unfinished_is_refused_not_read_immutable(tmp_path):
+    """A writer killed in the middle of a write in rollback mode leaves its journal, which a reader
+    who can write rolls back first; one who cannot must not read the half-written file."""
+    source, path, _ = _ten_of_twenty_stored(tmp_path, close_database)
+    script = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA cache_size = 1')\n"  # pages spill to the file before the commit
+        "conn.execute('begin')\n"
+        "conn.execute('update articles set body = body || ?', ('x' * 3000,))\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert Path(f"{path}-journal").stat().st_size > 0
+    with read_only_view(source, tmp_path / "ro") as ro, pytest.raises(ReadOnlyError, match="did not finish"):
         open_readonly(ro / "crawl.db")
+    with pytest.raises(ReadOnlyError, match="did not finish"):  # a reader who can write cannot roll it back
+        open_readonly(path)
+    close_database(open_database(path))  # the next crawl, or `baothanhhoa migrate`, rolls it back
+    with contextlib.closing(open_readonly(path)) as reader:
+        assert _articles_in(reader) == 10
+        assert reader.execute("pragma integrity_check").fetchone()[0] == "ok"
