@@ -8,6 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 N ?= 5000
+ROUNDS ?= 1
 BENCH_JSON ?= data/bench-$(N).json
 .PHONY: demo test quick score bench browse lint format clean browser
 DB ?= data/demo.db
@@ -55,7 +56,7 @@ score: $(STAMP)  ## score the figure reader (with its speed), the loader on drif
 	$(PY) -m evaluation.places evaluation/places_blind.jsonl
 
 bench: $(VENV)/.bench $(NGINX)  ## generate N articles, crawl them through nginx, compare with the bare engine
-	$(PY) -m bench -n $(N) --json $(BENCH_JSON)
+	$(PY) -m bench -n $(N) --rounds $(ROUNDS) --json $(BENCH_JSON)
 
 browse: $(STAMP)  ## Datasette on 127.0.0.1:$(PORT) over $(DB) (default data/demo.db, made by make demo)
 	$(VENV)/bin/baothanhhoa browse $(DB) --port $(PORT)

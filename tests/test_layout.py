@@ -181,6 +181,25 @@ def test_the_loader_benchmark_loads_pages_for_an_instruction_count():
     assert exc.value.code == 2
 
 
+def test_the_benchmark_refuses_no_rounds():
+    from bench.__main__ import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["-n", "1", "--rounds", "0"])
+    assert exc.value.code == 2
+
+
+def test_the_benchmark_reports_every_round_and_the_median():
+    from bench.__main__ import rounds_line
+
+    assert rounds_line({"ratio_pages_per_s": 0.5}) is None  # one round: nothing more to say
+    ratios = ((0.44, 0.38), (0.65, 0.57), (0.48, None))
+    rounds = [{"ratio_pages_per_s": w, "ratio_pages_per_s_open": o} for w, o in ratios]
+    line = rounds_line({"rounds": rounds, "reported_round": 3})
+    assert line.startswith("3 rounds, bare and full in turns: full/bare 44%, 65%, 48% (median 48%;")
+    assert "while open 38%, 57%, median 48%" in line and line.endswith("the table is round 3, the median one")
+
+
 @pytest.mark.parametrize("pair", ["GC_THRESHOLD", "=5", " =5"])
 def test_the_benchmark_refuses_a_setting_without_a_name_and_a_value(pair):
     from bench.__main__ import main
