@@ -3,6 +3,7 @@
     baothanhhoa figures [FILE ...]        the figures of plain text (or --documents, --metrics)
     baothanhhoa reextract --db DB         re-read stored articles with the current rules
     baothanhhoa migrate DB                upgrade a database made by an older version (--status)
+    baothanhhoa backup DB COPY            copy a database whole, also while a crawl writes it
     baothanhhoa browse [DB]               Datasette over a database, read-only
     baothanhhoa score GOLD ...            score the figure reader (a checkout's evaluation/ only)
 
@@ -22,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "figures": ("crawler.figures.__main__", "print the figures (or documents, or metrics) of plain text"),
     "reextract": ("crawler.reextract", "re-read the stored articles with the current rules"),
     "migrate": ("crawler.migrate", "upgrade a database made by an older version"),
+    "backup": ("crawler.backup", "copy a database whole and checked, also while a crawl writes it"),
     "browse": ("crawler.browse", "Datasette over a crawl database, read-only"),
     "score": ("evaluation.score", "score the figure reader against gold sets (needs a checkout)"),
 }
