@@ -50,6 +50,8 @@ def backup(source: str | Path, destination: str | Path) -> dict:
         raise ValueError(f"{destination}: not a usable file name ({exc.strerror})") from exc
     if taken:
         raise FileExistsError(f"{destination}: exists; a backup never replaces a file, name a new one")
+    if not destination.parent.is_dir():
+        raise ValueError(f"{destination}: its folder {destination.parent} does not exist (or is not a folder)")
     reader = open_readonly(source, check=False)  # an older database too: back it up before upgrading it
     try:
         if not reader.execute("select 1 from sqlite_master where type = 'table' and name = 'articles'").fetchone():

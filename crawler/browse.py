@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     db_path = Path(args.db)
     if not db_path.is_file():
         print(f"error: {db_path}: no such database (run `make demo` first, or name one)", file=sys.stderr)
-        return 1
+        return outcome.DATABASE_UNUSABLE
     try:
         open_readonly(db_path).close()  # browsing changes nothing: an older database must be upgraded first
         # Datasette opens a database `mode=ro` (it sees a running crawl's log too), or immutable

@@ -182,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes that read the figures (default: one a core)")  # fmt: skip
     args = parser.parse_args(argv)
-    if args.workers < 1:
-        print("error: --workers must be 1 or more", file=sys.stderr)
+    from crawler.workers import most_workers
+
+    if not 1 <= args.workers <= most_workers():
+        print(f"error: --workers must be from 1 to {most_workers()} (four a core)", file=sys.stderr)
         return outcome.BAD_ARGUMENTS
     try:
         report = reextract(args.db, dry_run=args.dry_run, workers=args.workers)

@@ -175,6 +175,10 @@ class ReadOnlyError(StorageError):
     """The database, or the directory it lives in, cannot be written."""
 
 
+class NotCrawlDatabaseError(StorageError):
+    """An SQLite database of another program: the crawler adds nothing to it."""
+
+
 class SchemaTooNewError(StorageError):
     """The database was made by a newer version of this crawler: older code must not write to it."""
 
@@ -271,6 +275,7 @@ def open_database(
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         db.execute("select count(*) from sqlite_master").fetchall()  # a file that is not SQLite fails here
+        _refuse_a_foreign_database(db.conn, path)
         if wal and not memory:
             _use_wal(db.conn, busy_timeout)
         if migrate:
@@ -298,6 +303,19 @@ def close_database(db: Database) -> None:
         logger.debug("%s: kept its log (%s)", _path_of(db), exc)
     finally:
         db.close()
+
+
+def _refuse_a_foreign_database(conn: sqlite3.Connection, path: Path) -> None:
+    """SQLITE_DB (or --db) naming another program's database: the crawler would add its forty tables
+    to it. A crawl database has `articles` (from release 0.1 on); a new one has no table at all."""
+    tables = [name for (name,) in conn.execute(
+        "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%' order by name"
+    )]  # fmt: skip
+    if tables and "articles" not in tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise NotCrawlDatabaseError(
+            f"{path}: not a crawl database (it holds {shown}, and no articles); name a new file or a crawl database"
+        )
 
 
 def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:

@@ -446,6 +446,12 @@ def _seen(started: asyncio.Future) -> None:
         started.exception()
 
 
+def most_workers() -> int:
+    """The most worker processes a run may start: four a core of the machine. Reading figures is
+    work for a core, so more gain nothing, and a mistyped 100000 would fork until memory ran out."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def worker_count(value: Any, cgroup: Path = CGROUP) -> int:
     """WORKER_PROCESSES as a number: "auto" is the cores this process may run on, and no more than
     its container's CPU quota allows (a container limited to 2 CPUs on a 64-core host gets 2)."""
@@ -454,9 +460,12 @@ def worker_count(value: Any, cgroup: Path = CGROUP) -> int:
         quota = cpu_quota(cgroup)
         return max(1, min(cores, math.ceil(quota))) if quota else cores
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        count = int(value)
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"WORKER_PROCESSES must be a number or 'auto', not {value!r}") from None
+    if not 0 <= count <= most_workers():
+        raise ValueError(f"WORKER_PROCESSES must be 'auto' or a number from 0 to {most_workers()}, not {value!r}")
+    return count
 
 
 def worker_niceness(value: Any) -> int:

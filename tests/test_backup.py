@@ -118,10 +118,9 @@ def test_a_damaged_database_is_refused_in_one_line(tmp_path):
 
 def test_destinations_that_name_no_new_file_are_refused_in_one_line(tmp_path):
     path = _stored(tmp_path)
-    for destination in (f"{tmp_path / 'folder'}/", str(tmp_path / ("x" * 300)), str(tmp_path)):
+    for destination in (f"{tmp_path / 'folder'}/", str(tmp_path / ("x" * 300)), str(tmp_path),
+                        path / "copy.db", tmp_path / "missing" / "copy.db"):  # fmt: skip
         _one_line_error(backup(path, destination), 2)
-    for destination in (path / "copy.db", tmp_path / "missing" / "copy.db"):  # under a file, a missing folder
-        _one_line_error(backup(path, destination), 4)
     with read_only_view(tmp_path, tmp_path.parent / f"{tmp_path.name}-ro") as ro:
         _one_line_error(backup(path, ro / "copy.db"), 4)
     long = tmp_path / ("y" * 250)  # a long name the filesystem takes: so does the backup

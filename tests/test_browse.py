@@ -262,3 +262,12 @@ def datasette_served(db, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_browsing_a_database_that_is_not_there_is_status_3(tmp_path, capsys):
+    """As `reextract`, `migrate` and `backup` answer for the same file (it used to be 1, "unhealthy")."""
+    from crawler.browse import main
+
+    for missing in (tmp_path / "missing.db", tmp_path):
+        assert main([str(missing)]) == 3
+        assert capsys.readouterr().err.startswith("error: ")

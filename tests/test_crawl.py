@@ -175,7 +175,15 @@ def test_bad_arguments_are_rejected_before_fetching(site, tmp_path, args, messag
      ("WORKER_PROCESSES", "", "WORKER_PROCESSES must be a number or 'auto'"),
      ("WORKER_NICENESS", "20", "WORKER_NICENESS must be a whole number from 0 to 19"),
      ("TWISTED_REACTOR", "twisted.internet.epollreactor.EPollReactor", "TWISTED_REACTOR must be twisted"),
-     ("TWISTED_REACTOR", "", "TWISTED_REACTOR must be twisted")],
+     ("TWISTED_REACTOR", "", "TWISTED_REACTOR must be twisted"),
+     ("WORKER_PROCESSES", "100000", "WORKER_PROCESSES must be 'auto' or a number from 0 to"),
+     ("WORKER_PROCESSES", "-3", "WORKER_PROCESSES must be 'auto' or a number from 0 to"),
+     ("SQLITE_BATCH_SIZE", "abc", "SQLITE_BATCH_SIZE must be a whole number of 1 or more"),
+     ("SQLITE_BATCH_SIZE", "0", "SQLITE_BATCH_SIZE must be a whole number of 1 or more"),
+     ("SQLITE_BUSY_TIMEOUT", "-1", "SQLITE_BUSY_TIMEOUT must be a number of 0 or more"),
+     ("HEALTH_MAX_FALLBACK_SHARE", "abc", "HEALTH_MAX_FALLBACK_SHARE must be a number from 0 to 1"),
+     ("HEALTH_MAX_FALLBACK_SHARE", "nan", "HEALTH_MAX_FALLBACK_SHARE must be a number from 0 to 1"),
+     ("HEALTH_MAX_ERRORS", "2.5", "HEALTH_MAX_ERRORS must be a whole number of 0 or more")],
 )  # fmt: skip
 def test_a_bad_worker_setting_is_rejected_before_fetching(site, tmp_path, name, value, message):
     base_url, state = site

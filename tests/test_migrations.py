@@ -195,3 +195,22 @@ def test_an_article_stored_again_unchanged_leaves_the_search_index_alone(made_by
         db.execute("insert into articles_fts(articles_fts, rank) values ('integrity-check', 1)")  # raises if not
     finally:
         db.close()
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
+    """SQLITE_DB or --db naming the wrong file: the crawler used to add its forty tables to it."""
+    from crawler.migrate import main as migrate_main
+    from crawler.reextract import main as reextract_main
+
+    path = tmp_path / "accounts.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table customers (name)")
+        conn.execute("insert into customers values ('a customer')")
+    conn.close()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(storage.NotCrawlDatabaseError, match=r"not a crawl database \(it holds customers"):
+        storage.open_database(path)
+    assert migrate_main([str(path)]) == 3
+    assert reextract_main(["--db", str(path)]) == 3
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert not Path(f"{path}-wal").exists()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
+
 from bench.reextract import build
-from crawler.reextract import reextract
+from crawler.reextract import main, reextract
 from tests.support import rows
 
 
@@ -96,3 +98,12 @@ def test_a_reextract_started_from_a_crawl_s_process_keeps_its_workers(tmp_path):
                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"articles_changed": 6' in done.stdout
+
+
+@pytest.mark.parametrize("workers", ["0", "100000", "99999999999999999999"])
+def test_a_number_of_workers_the_machine_cannot_hold_is_refused(tmp_path, capsys, workers):
+    """100000 used to fork until memory ran out (a helper's hostile sweep saw 2,900 processes)."""
+    db = tmp_path / "db"
+    build(db, 5)
+    assert main(["--db", str(db), "--workers", workers]) == 2
+    assert "--workers must be from 1 to" in capsys.readouterr().err

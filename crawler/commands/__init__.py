@@ -40,9 +40,35 @@ def checked_settings(settings: Any) -> Any:
     try:
         worker_count(settings.get("WORKER_PROCESSES"))
         worker_niceness(settings.get("WORKER_NICENESS"))
+        for name, kind, low, high in NUMBER_SETTINGS:
+            _number(settings, name, kind, low, high)
     except ValueError as exc:
         raise UsageError(str(exc), print_help=False) from None
     return settings
+
+
+# Numeric settings read once the crawl runs: a bad value would fail it half-way, or be taken as is.
+NUMBER_SETTINGS = (
+    ("SQLITE_BATCH_SIZE", int, 1, None),
+    ("SQLITE_BUSY_TIMEOUT", float, 0, None),
+    ("HEALTH_MAX_FALLBACK_SHARE", float, 0, 1),
+    ("HEALTH_MIN_ARTICLES", int, 0, None),
+    ("HEALTH_MAX_EMPTY_BODIES", int, 0, None),
+    ("HEALTH_MAX_ERRORS", int, 0, None),
+)
+
+
+def _number(settings: Any, name: str, kind: type, low: float, high: float | None) -> None:
+    value = settings.get(name)
+    what = "a whole number" if kind is int else "a number"
+    bounds = f"from {low} to {high}" if high is not None else f"of {low} or more"
+    try:
+        number = kind(value)
+        valid = low <= number and (high is None or number <= high) and (kind is int or number == number)
+    except (TypeError, ValueError, OverflowError):
+        valid = False
+    if not valid or (kind is int and isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"{name} must be {what} {bounds}, not {value!r}")
 
 
 class LookOnly:
