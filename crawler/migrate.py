@@ -8,11 +8,12 @@ transaction: an upgrade that fails leaves the database as it was.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 
 from crawler import outcome
 from crawler.migrations import NAMES
-from crawler.storage import StorageError, applied_migrations, check_version, migrate, open_readonly
+from crawler.storage import StorageError, applied_migrations, check_version, migrate, open_readonly, storage_error
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 applied = applied_migrations(conn) or []
                 pending = check_version(conn, args.db, reading=False)
+            except sqlite3.Error as exc:  # a migrations table that is not ours
+                raise storage_error(exc, args.db, "read the schema's steps") from exc
             finally:
                 conn.close()
             print(f"{args.db}: {len(applied)} of {len(NAMES)} steps applied; pending: {', '.join(pending) or 'none'}")

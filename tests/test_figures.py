@@ -466,8 +466,18 @@ def test_command_line_reads_stdin_and_files(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text(text, encoding="utf-8")
     assert run(str(path)).stdout == result.stdout
-    missing = run(str(tmp_path / "missing.txt"))
-    assert missing.returncode == 1 and "cannot read" in missing.stderr
+    missing = run(str(tmp_path / "missing.txt"), str(path))  # the others are still read
+    assert missing.returncode == 2 and missing.stderr.startswith("error: ") and "cannot read" in missing.stderr
+    assert missing.stdout == result.stdout
+    for bad in (["--max-bytes", "0", str(path)], ["--max-bytes", "9" * 30, str(path)], ["--metrics", str(path)]):
+        refused = run(*bad)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    full = subprocess.run(f"{sys.executable} -m crawler.figures {path} > /dev/full", shell=True, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True)  # fmt: skip
+    assert full.returncode == 4 and full.stderr.startswith("error: cannot write the output")
+    piped = subprocess.run(f"{sys.executable} -m crawler.figures --metrics | head -1", shell=True, cwd=PROJECT_ROOT,
+                           capture_output=True, text=True)  # fmt: skip
+    assert piped.stdout.count("\n") == 1 and piped.stderr == ""
     listed = [line.split("\t") for line in run("--metrics").stdout.splitlines()]
     assert [row[0] for row in listed] == list(METRICS)
     assert all(len(row) == 4 and all(row) for row in listed)  # key, Vietnamese and English label, description

@@ -214,3 +214,15 @@ def test_another_programs_database_is_refused_and_left_as_it_was(tmp_path):
     assert reextract_main(["--db", str(path)]) == 3
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert not Path(f"{path}-wal").exists()
+
+
+def test_a_migrations_table_that_is_not_ours_is_one_line_and_status_3(tmp_path, capsys):
+    from crawler.migrate import main as migrate_main
+
+    path = tmp_path / "odd.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("create table articles (id)")
+        conn.execute("create table _sqlite_migrations (something_else)")
+    conn.close()
+    assert migrate_main(["--status", str(path)]) == 3
+    assert capsys.readouterr().err.startswith("error: ")
