@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8001, help="port (default 8001)")
     args = parser.parse_args(argv)
+    if not args.host.strip():  # Datasette would listen on every address
+        parser.error("--host must name an address (127.0.0.1 by default; an empty one listens on all of them)")
+    if not 1 <= args.port <= 65535:
+        parser.error(f"--port must be from 1 to 65535, not {args.port}")
     db_path = Path(args.db)
     if not db_path.is_file():
         print(f"error: {db_path}: no such database (run `make demo` first, or name one)", file=sys.stderr)

@@ -69,6 +69,16 @@ def _stored(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[list, l
     return stored
 
 
+def _text(value: object) -> str | None:
+    """A stored value as text: SQLite keeps whatever another tool wrote (a BLOB, a number) in a text
+    column, and one such row used to stop the whole re-reading with a worker's traceback."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
 def _compare(stored: tuple[list, list, set], figures: list, documents: list, about: list, report: dict) -> bool:
     """Count what re-reading one article changes; True when its figures, documents or places differ."""
     old_figures, old_docs, old_places = stored
@@ -142,7 +152,9 @@ def reextract(
             "select id, body, published_at, title from articles where id > ? order by id limit ?",
             (last_id, batch_size),
         )
-        return articles, mapper(_extract, [(a["body"] or "", a["published_at"], a["title"], bounds) for a in articles])
+        return articles, mapper(
+            _extract, [(_text(a["body"]) or "", _text(a["published_at"]), _text(a["title"]), bounds) for a in articles]
+        )
 
     try:
         with _mapper(workers) as mapper:
@@ -161,7 +173,7 @@ def reextract(
                         replace_extractions_batch(db, pending)
                     except StorageError as exc:
                         raise WriteFailedError(
-                            f"{exc}; the articles up to id {articles[0]['id']} were brought to the current rules,"
+                            f"{exc}; the articles before id {articles[0]['id']} were brought to the current rules,"
                             " run it again to finish"
                         ) from exc
                 articles, extracted = following

@@ -445,6 +445,9 @@ def migrate(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> 
     path = Path(path)
     if not path.is_file():
         raise StorageError(f"{path}: no such database")
+    with contextlib.closing(open_readonly(path, check=False)) as reader:  # a current one needs no write lock
+        if not check_version(reader, path, reading=False):
+            return []
     db = open_database(path, busy_timeout=busy_timeout, migrate=False)
     try:
         return _migrate(db)

@@ -271,3 +271,13 @@ def test_browsing_a_database_that_is_not_there_is_status_3(tmp_path, capsys):
     for missing in (tmp_path / "missing.db", tmp_path):
         assert main([str(missing)]) == 3
         assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize("option", [["--host", ""], ["--host", " "], ["--port", "0"], ["--port", "99999"]])
+def test_browse_refuses_an_address_it_should_not_listen_on(tmp_path, option):
+    """An empty host made Datasette listen on every address; a bad port printed Click's usage after the banner."""
+    from crawler.browse import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([str(tmp_path / "any.db"), *option])
+    assert exc.value.code == 2

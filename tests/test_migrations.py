@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,15 @@ def test_a_migrations_table_that_is_not_ours_is_one_line_and_status_3(tmp_path, 
     conn.close()
     assert migrate_main(["--status", str(path)]) == 3
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_a_current_database_is_current_at_once_while_a_writer_holds_it(tmp_path):
+    """`migrate` on a database that needs nothing used to wait for the write lock (60 s, then status 3)."""
+    from tests.support import write_lock
+
+    path = tmp_path / "current.db"
+    storage.close_database(storage.open_database(path))
+    started = time.monotonic()
+    with write_lock(path):
+        assert storage.migrate(path, busy_timeout=5) == []
+    assert time.monotonic() - started < 3

@@ -107,3 +107,19 @@ def test_a_number_of_workers_the_machine_cannot_hold_is_refused(tmp_path, capsys
     build(db, 5)
     assert main(["--db", str(db), "--workers", workers]) == 2
     assert "--workers must be from 1 to" in capsys.readouterr().err
+
+
+def test_a_body_stored_as_bytes_by_another_tool_is_read_not_a_crash(tmp_path):
+    """A helper's sweep: `update articles set body = x'fffe'` stopped reextract with a worker's traceback."""
+    plain, odd = tmp_path / "plain.db", tmp_path / "odd.db"
+    build(plain, 5)
+    shutil.copy(plain, odd)
+    with sqlite3.connect(odd) as conn:
+        first = conn.execute("select id from articles order by id limit 1").fetchone()[0]
+        conn.execute("update articles set body = cast(body as blob) where id = ?", (first,))
+        conn.execute("update articles set title = x'fffe' where id <> ?", (first,))
+    conn.close()
+    assert reextract(odd, workers=2)["articles"] == 5
+    reextract(plain, workers=1)
+    figures_of_first = "select metric, value, year from figures where article_id = ? order by id"
+    assert rows(odd, figures_of_first, (first,)) == rows(plain, figures_of_first, (first,)) != []
