@@ -164,14 +164,37 @@ def score_file(path: str | Path) -> Score:
     return score
 
 
+class GoldError(ValueError):
+    """A gold file that is not one article a line in the spec's columns."""
+
+
 def read_gold(path: str | Path) -> Iterable[dict]:
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except ValueError as exc:
-                    raise SystemExit(f"{path}:{n}: not a JSON object: {exc}") from None
+            if not line.strip():
+                continue
+            try:
+                article = json.loads(line)
+            except ValueError as exc:
+                raise GoldError(f"{path}:{n}: not JSON: {exc}") from None
+            if problem := _gold_problem(article):
+                raise GoldError(f"{path}:{n}: {problem}")
+            yield article
+
+
+def _gold_problem(article: object) -> str | None:
+    if not isinstance(article, dict):
+        return "not a JSON object (one article a line)"
+    if "id" not in article or not isinstance(article.get("body"), str):
+        return "an article needs an id and a body (text)"
+    for name, keys in (("figures", ("metric", "unit", "value")), ("documents", ("kind", "number"))):
+        rows = article.get(name, [])
+        if not isinstance(rows, list):
+            return f"its {name} must be a list"
+        for i, row in enumerate(rows, 1):
+            if not isinstance(row, dict) or any(key not in row for key in keys):
+                return f"its {name[:-1]} {i} needs {', '.join(keys)}"
+    return None
 
 
 def time_extraction(paths: Iterable[str | Path], repeat: int = 200) -> dict:
@@ -204,9 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.gold:
         try:
             score = score_file(path)
-        except OSError as exc:
-            print(f"{path}: cannot read: {exc}", file=sys.stderr)
-            return 1
+        except (OSError, ValueError) as exc:  # a missing file, not UTF-8 (UnicodeDecodeError), a GoldError
+            print(f"error: {path}: cannot score: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+            return 2
         print(json.dumps({"gold": str(path), **score.summary()}, ensure_ascii=False))
         if args.verbose:
             for label, rows in (("MISS", score.misses), ("EXTRA", score.extras), ("ATTR", score.attribute_errors)):

@@ -74,3 +74,19 @@ def test_scores_do_not_regress(name):
     assert score.documents_f1 >= documents, score.summary()
     assert score.f1 >= 0.95 and score.attribute_accuracy >= 0.90  # the issue's bar, whatever the floors say
     assert score.figures_in_no_figure_texts == 0, score.summary()  # texts with no figure stay without one
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe not text", b'{"id": 1}', b"[1, 2]", b"null", b'{"id": 1, "body": "x", "figures": [{"metric": "m"}]}',
+     b"{not json"],
+)  # fmt: skip
+def test_a_gold_file_that_is_not_one_is_one_line_and_status_2(tmp_path, capsys, content):
+    """A helper's sweep met a traceback for each of these."""
+    from evaluation.score import main
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(content)
+    assert main([str(gold)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {gold}") and err.count("\n") == 1
