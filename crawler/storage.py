@@ -309,7 +309,8 @@ def _refuse_a_foreign_database(conn: sqlite3.Connection, path: Path) -> None:
     """SQLITE_DB (or --db) naming another program's database: the crawler would add its forty tables
     to it. A crawl database has `articles` (from release 0.1 on); a new one has no table at all."""
     tables = [name for (name,) in conn.execute(
-        "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%' order by name"
+        "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite\\_%' escape '\\'"
+        " order by name"
     )]  # fmt: skip
     if tables and "articles" not in tables:
         shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
@@ -445,9 +446,6 @@ def migrate(path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> 
     path = Path(path)
     if not path.is_file():
         raise StorageError(f"{path}: no such database")
-    with contextlib.closing(open_readonly(path, check=False)) as reader:  # a current one needs no write lock
-        if not check_version(reader, path, reading=False):
-            return []
     db = open_database(path, busy_timeout=busy_timeout, migrate=False)
     try:
         return _migrate(db)

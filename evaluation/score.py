@@ -187,13 +187,18 @@ def _gold_problem(article: object) -> str | None:
         return "not a JSON object (one article a line)"
     if "id" not in article or not isinstance(article.get("body"), str):
         return "an article needs an id and a body (text)"
-    for name, keys in (("figures", ("metric", "unit", "value")), ("documents", ("kind", "number"))):
+    if not isinstance(article.get("published", ""), str | None):
+        return "its published date must be text"
+    for name, keys in (("figures", {"metric": str, "unit": str, "value": int | float}),
+                       ("documents", {"kind": str, "number": str})):  # fmt: skip
         rows = article.get(name, [])
         if not isinstance(rows, list):
             return f"its {name} must be a list"
         for i, row in enumerate(rows, 1):
-            if not isinstance(row, dict) or any(key not in row for key in keys):
-                return f"its {name[:-1]} {i} needs {', '.join(keys)}"
+            if not isinstance(row, dict) or any(not isinstance(row.get(key), kind) for key, kind in keys.items()):
+                return f"its {name[:-1]} {i} needs " + ", ".join(
+                    f"{k} ({t.__name__ if isinstance(t, type) else 'a number'})" for k, t in keys.items()
+                )
     return None
 
 
@@ -227,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.gold:
         try:
             score = score_file(path)
-        except (OSError, ValueError) as exc:  # a missing file, not UTF-8 (UnicodeDecodeError), a GoldError
+        except (OSError, UnicodeDecodeError, GoldError) as exc:  # a missing file, not UTF-8, not gold
             print(f"error: {path}: cannot score: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
             return 2
         print(json.dumps({"gold": str(path), **score.summary()}, ensure_ascii=False))

@@ -314,10 +314,10 @@ def test_the_figures_command_refuses_binary_input_quickly_and_cheaply():
     noise = os.urandom(50 * 1024 * 1024)
     result = subprocess.run([sys.executable, "-m", "crawler.figures"], input=noise, capture_output=True,
                             cwd=PROJECT_ROOT, timeout=60)  # fmt: skip
-    assert result.returncode == 1 and b"cannot read" in result.stderr and result.stdout == b""
+    assert result.returncode == 2 and b"cannot read" in result.stderr and result.stdout == b""
     binary = subprocess.run([sys.executable, "-m", "crawler.figures"], input=b"abc\0def", capture_output=True,
                             cwd=PROJECT_ROOT, timeout=60)  # fmt: skip
-    assert binary.returncode == 1 and b"binary data" in binary.stderr
+    assert binary.returncode == 2 and b"binary data" in binary.stderr
 
 
 def fetch(url: str) -> str:

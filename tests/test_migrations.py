@@ -3,10 +3,10 @@ newer one is refused, readers change nothing, a failed step changes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -229,13 +229,39 @@ def test_a_migrations_table_that_is_not_ours_is_one_line_and_status_3(tmp_path, 
     assert capsys.readouterr().err.startswith("error: ")
 
 
-def test_a_current_database_is_current_at_once_while_a_writer_holds_it(tmp_path):
-    """`migrate` on a database that needs nothing used to wait for the write lock (60 s, then status 3)."""
-    from tests.support import write_lock
+def test_migrate_refreshes_a_current_database_and_rolls_back_an_unfinished_write(tmp_path):
+    """A review of a faster `migrate` that answered for a current database from a read-only look:
+    it no longer re-registered the metrics, and refused the journal of a killed write that its own
+    message says it rolls back. `migrate` opens the database for writing, always."""
+    import signal
+    import subprocess
+    import sys
+
+    from crawler.migrate import main as migrate_main
 
     path = tmp_path / "current.db"
     storage.close_database(storage.open_database(path))
-    started = time.monotonic()
-    with write_lock(path):
-        assert storage.migrate(path, busy_timeout=5) == []
-    assert time.monotonic() - started < 3
+    with sqlite3.connect(path) as conn:
+        conn.execute("delete from metrics where rowid in (select rowid from metrics limit 3)")
+        total = conn.execute("select count(*) from metrics").fetchone()[0]
+    conn.close()
+    assert migrate_main([str(path)]) == 0
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("select count(*) from metrics").fetchone()[0] == total + 3
+        conn.execute("create table filler (b)")
+        conn.executemany("insert into filler values (randomblob(5000))", [()] * 50)
+        conn.commit()
+    script = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA cache_size = 1')\n"
+        "conn.execute('begin')\n"
+        "conn.execute('update filler set b = randomblob(5000)')\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    assert Path(f"{path}-journal").stat().st_size > 0
+    assert migrate_main([str(path)]) == 0
+    with contextlib.closing(storage.open_readonly(path)) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

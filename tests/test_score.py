@@ -79,7 +79,7 @@ def test_scores_do_not_regress(name):
 @pytest.mark.parametrize(
     "content",
     [b"\xff\xfe not text", b'{"id": 1}', b"[1, 2]", b"null", b'{"id": 1, "body": "x", "figures": [{"metric": "m"}]}',
-     b"{not json"],
+     b"{not json", b'{"id": 1, "body": "x", "documents": [{"kind": "x", "number": 15}]}'],
 )  # fmt: skip
 def test_a_gold_file_that_is_not_one_is_one_line_and_status_2(tmp_path, capsys, content):
     """A helper's sweep met a traceback for each of these."""

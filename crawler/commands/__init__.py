@@ -50,7 +50,7 @@ def checked_settings(settings: Any) -> Any:
 # Numeric settings read once the crawl runs: a bad value would fail it half-way, or be taken as is.
 NUMBER_SETTINGS = (
     ("SQLITE_BATCH_SIZE", int, 1, None),
-    ("SQLITE_BUSY_TIMEOUT", float, 0, None),
+    ("SQLITE_BUSY_TIMEOUT", float, 0, 2_147_483),  # SQLite's milliseconds fit 31 bits; more reads as 0
     ("HEALTH_MAX_FALLBACK_SHARE", float, 0, 1),
     ("HEALTH_MIN_ARTICLES", int, 0, None),
     ("HEALTH_MAX_EMPTY_BODIES", int, 0, None),
