@@ -25,7 +25,7 @@ from pathlib import Path
 
 from crawler import outcome
 from crawler.processes import is_alive
-from crawler.storage import StorageError, open_readonly, storage_error
+from crawler.storage import StorageError, holds_articles, open_readonly, primary_code, storage_error
 
 _PRIVATE = ".baothanhhoa-backup-"  # + pid + "-" + random: the folder a copy is made in
 _DAMAGED = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -54,7 +54,7 @@ def backup(source: str | Path, destination: str | Path) -> dict:
         raise ValueError(f"{destination}: its folder {destination.parent} does not exist (or is not a folder)")
     reader = open_readonly(source, check=False)  # an older database too: back it up before upgrading it
     try:
-        if not reader.execute("select 1 from sqlite_master where type = 'table' and name = 'articles'").fetchone():
+        if not holds_articles(reader):
             raise StorageError(f"{source}: not a crawl database (no articles table); nothing was copied")
         _remove_leftovers(destination.parent)
         try:
@@ -94,7 +94,7 @@ def _copy(reader: sqlite3.Connection, source: Path, partial: Path, destination: 
     except FileExistsError as exc:
         raise FileExistsError(f"{destination}: exists; a backup never replaces a file, name a new one") from exc
     except (sqlite3.Error, OSError) as exc:
-        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF in _DAMAGED:  # the copy holds the source's pages
+        if primary_code(exc) in _DAMAGED:  # the copy holds the source's pages
             raise StorageError(f"{storage_error(exc, source, 'copy the database')}; nothing was copied") from exc
         raise BackupError(f"{storage_error(exc, destination, 'write the copy')}; nothing was kept") from exc
     return {"articles": articles, "bytes": destination.stat().st_size}
@@ -131,15 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, _interrupted)
     try:
         copied = backup(args.db, args.destination)
-    except (FileExistsError, ValueError) as exc:
+    except (FileExistsError, ValueError, StorageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return outcome.BAD_ARGUMENTS
-    except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return outcome.STORAGE_FAILED
-    except StorageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return outcome.DATABASE_UNUSABLE
+        if isinstance(exc, BackupError):
+            return outcome.STORAGE_FAILED
+        return outcome.DATABASE_UNUSABLE if isinstance(exc, StorageError) else outcome.BAD_ARGUMENTS
     except KeyboardInterrupt as exc:
         print(f"backup interrupted ({exc or 'SIGINT'}); nothing was kept", file=sys.stderr)
         return 130

@@ -199,12 +199,22 @@ _SQLITE_ERRORS = {  # primary result codes (https://www.sqlite.org/rescode.html)
 }
 
 
+def primary_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of an error (`SQLITE_READONLY` for `SQLITE_READONLY_RECOVERY`)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def holds_articles(conn: sqlite3.Connection) -> bool:
+    """Whether a database has the crawler's `articles` table (a crawl database from release 0.1 on)."""
+    return conn.execute("select 1 from sqlite_master where type = 'table' and name = 'articles'").fetchone() is not None
+
+
 def storage_error(exc: BaseException, path: str | Path, doing: str) -> StorageError:
     """The specific StorageError for an sqlite3 or OS error met while `doing` something with `path`."""
     if isinstance(exc, StorageError):
         return exc
-    code = getattr(exc, "sqlite_errorcode", None)
-    cls, cause = _SQLITE_ERRORS.get(code & 0xFF if isinstance(code, int) else -1, (StorageError, None))
+    cls, cause = _SQLITE_ERRORS.get(primary_code(exc) or -1, (StorageError, None))
     if cause is None and isinstance(exc, OSError):
         cls, cause = ReadOnlyError if isinstance(exc, PermissionError) else StorageError, exc.strerror or str(exc)
     error = cls(f"{path}: cannot {doing}: {cause or exc} ({exc})" if cause else f"{path}: cannot {doing}: {exc}")
@@ -360,8 +370,7 @@ def check_version(conn: sqlite3.Connection, path: str | Path, *, reading: bool) 
             " here); update the code, or use a copy of the database made by this version"
         )
     pending = [name for name in NAMES if name not in applied]
-    has_articles = conn.execute("select 1 from sqlite_master where name = 'articles'").fetchone()
-    if reading and pending and has_articles:
+    if reading and pending and holds_articles(conn):
         raise SchemaOutdatedError(
             f"{path}: made by an older version of this crawler (schema step(s) {', '.join(pending)} not applied);"
             f" upgrade it in place with `python -m crawler.migrate {path}` (or any crawl or reextract run)"
@@ -484,7 +493,7 @@ def _open_reader(path: Path) -> tuple[sqlite3.Connection, str]:
             if conn is not None:
                 conn.close()
             error = exc
-            if writable or (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF not in _PERMISSION_CODES:
+            if writable or primary_code(exc) not in _PERMISSION_CODES:
                 # not a matter of permissions (a lock held past the busy timeout was waited for already),
                 # unless a write left its journal to roll back
                 _refuse_unfinished_write(path, exc, writable=writable)
@@ -546,9 +555,8 @@ def open_readonly(path: str | Path, *, check: bool = True) -> sqlite3.Connection
     path = Path(path)
     if not path.is_file():
         raise StorageError(f"{path}: no such database")
-    conn, _ = _open_reader(path)
+    conn, _ = _open_reader(path)  # it has read the schema once: a file that is not SQLite failed there
     try:
-        conn.execute("select count(*) from sqlite_master").fetchone()
         if check:
             check_version(conn, path, reading=True)
     except sqlite3.Error as exc:
@@ -566,7 +574,7 @@ def read_only(path: str | Path) -> sqlite3.Connection | None:
     if not path.is_file():
         return None
     conn = open_readonly(path, check=False)
-    if not conn.execute("select 1 from sqlite_master where name = 'articles'").fetchone():
+    if not holds_articles(conn):
         conn.close()
         return None
     return conn

@@ -102,7 +102,7 @@ def test_a_reextract_started_from_a_crawl_s_process_keeps_its_workers(tmp_path):
 
 @pytest.mark.parametrize("workers", ["0", "100000", "99999999999999999999"])
 def test_a_number_of_workers_the_machine_cannot_hold_is_refused(tmp_path, capsys, workers):
-    """100000 used to fork until memory ran out (a helper's hostile sweep saw 2,900 processes)."""
+    """100000 used to fork worker after worker until memory ran out."""
     db = tmp_path / "db"
     build(db, 5)
     assert main(["--db", str(db), "--workers", workers]) == 2

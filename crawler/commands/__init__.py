@@ -64,7 +64,7 @@ def _number(settings: Any, name: str, kind: type, low: float, high: float | None
     bounds = f"from {low} to {high}" if high is not None else f"of {low} or more"
     try:
         number = kind(value)
-        valid = low <= number and (high is None or number <= high) and (kind is int or number == number)
+        valid = low <= number and (high is None or number <= high)  # NaN compares false: refused
     except (TypeError, ValueError, OverflowError):
         valid = False
     if not valid or (kind is int and isinstance(value, float) and not value.is_integer()):
