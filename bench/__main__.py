@@ -324,6 +324,25 @@ def setting_pairs(pairs: list[str]) -> dict[str, str]:
     return settings
 
 
+STORE_PIPELINE = "pipelines.store.StorePipeline"
+
+
+def settings_problem(settings: dict[str, str]) -> str | None:
+    """Why the full crawler could not be measured with these `--set` settings, or None: its run is
+    read from the database it writes (the benchmark names it), so the store must stay on."""
+    if "SQLITE_DB" in settings:
+        return "SQLITE_DB is the benchmark's own (each full crawl writes a database of its own)"
+    if "ITEM_PIPELINES" in settings:
+        try:
+            pipelines = json.loads(settings["ITEM_PIPELINES"])
+        except ValueError:
+            return f"ITEM_PIPELINES is not a JSON object: {settings['ITEM_PIPELINES']!r}"
+        if not isinstance(pipelines, dict) or STORE_PIPELINE not in pipelines:
+            return (f"ITEM_PIPELINES must keep {STORE_PIPELINE}: the full crawl is read from its database "
+                    "(`python -m bench.parts` measures a crawl that stores nothing)")  # fmt: skip
+    return None
+
+
 def benchmark(
     n: int, work: Path, sample: int = 300, workers: str = "auto", settings: dict | None = None, rounds: int = 1
 ) -> dict:
@@ -378,6 +397,9 @@ def _round(k: int, nginx: Nginx, counts: dict, settings: dict, workers: str, wor
                       settings={**settings, "WORKER_PROCESSES": str(workers)}),
         nginx,
     )  # fmt: skip
+    if full["exit_status"] != 0 or not db.exists():
+        raise SystemExit(f"bench: the full crawl exited {full['exit_status']} and left "
+                         f"{'its database' if db.exists() else 'no database'}:\n{full['stderr_tail']}")  # fmt: skip
     conn = sqlite3.connect(db)
     run_id = conn.execute("select max(id) from crawl_runs").fetchone()[0]
     run_stats = dict(conn.execute("select key, value from run_stats where run_id = ?", (run_id,)).fetchall())
@@ -546,6 +568,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = setting_pairs(args.set)
     except ValueError as exc:
         parser.error(f"--set takes NAME=VALUE: {exc}")
+    if (problem := settings_problem(settings)) is not None:
+        parser.error(f"--set: {problem}")
     if args.n < 1:
         parser.error("-n must be at least 1")
     if args.rounds < 1:

@@ -15,12 +15,12 @@ import argparse
 import json
 import statistics
 
+from bench.__main__ import STORE_PIPELINE as STORE
 from bench.__main__ import setting_pairs
 from bench.ab import MEASURES, crawl_in_turns, paired_ratio, ratio, work_folder
 from crawler.settings import ITEM_PIPELINES
 from demo.server import PROJECT_ROOT
 
-STORE = "pipelines.store.StorePipeline"
 _WITHOUT_STORE = {name: order for name, order in ITEM_PIPELINES.items() if name != STORE}
 VARIANTS: dict[str, dict[str, str]] = {  # a name, and the settings that switch its part off
     "full crawler": {},

@@ -11,8 +11,10 @@ running crawl's commits included (see `crawler.storage.reader_uri`).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +44,30 @@ def datasette_command(
             "--setting", "default_page_size", "50", "--setting", "sql_time_limit_ms", "3000"]  # fmt: skip
 
 
+def listen_problem(host: str, port: int) -> str | None:
+    """Why Datasette could not listen on host:port, or None. Tried before Datasette starts: for a
+    port in use it logged the error and exited 3, the crawler's status for an unusable database.
+    Bound as uvicorn binds (SO_REUSEADDR), so a port another server has just left is free here too."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"--host {host}: this machine cannot resolve it ({exc})"
+    for family, kind, proto, _, address in addresses[:1]:  # uvicorn listens on the first one
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return f"port {port} on {host} is in use (another browse? pick one with --port)"
+                if exc.errno == errno.EACCES:
+                    return f"port {port} on {host} needs privileges this user lacks (use a port above 1023)"
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    return f"--host {host}: not an address of this machine"
+                return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.browse", description=__doc__.split("\n\n")[0])
     parser.add_argument("db", nargs="?", default="data/demo.db", help="database to browse (default data/demo.db)")
@@ -65,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return outcome.DATABASE_UNUSABLE
+    if (problem := listen_problem(args.host, args.port)) is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return outcome.BAD_ARGUMENTS
     if immutable:
         print(
             f"note: {db_path} is opened as a file that never changes (this user cannot write its folder,"

@@ -18,7 +18,7 @@ from datasette.app import Datasette
 
 from crawler.browse import TEMPLATES, datasette_command, metadata_for
 from crawler.rendering import CHROMIUM_ARGS, find_chromium
-from crawler.storage import open_database, save_articles
+from crawler.storage import close_database, open_database, save_articles
 from tests.support import rows, run_crawl
 
 
@@ -281,3 +281,27 @@ def test_browse_refuses_an_address_it_should_not_listen_on(tmp_path, option):
     with pytest.raises(SystemExit) as exc:
         main([str(tmp_path / "any.db"), *option])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "no-such-host.invalid", "192.0.2.1"])
+def test_browse_says_when_it_cannot_listen_before_datasette_starts(tmp_path, capsys, host):
+    """A port in use made Datasette exit 3, the status of an unusable database; a name that does not
+    resolve or an address of another machine ended in its traceback. Now one line, status 2."""
+    from crawler.browse import main
+
+    db = tmp_path / "crawl.db"
+    close_database(open_database(db))
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main([str(db), "--host", host, "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    expected = {
+        "127.0.0.1": f"port {port} on 127.0.0.1 is in use",
+        "no-such-host.invalid": "this machine cannot resolve it",
+        "192.0.2.1": "not an address of this machine",
+    }[host]
+    assert expected in err

@@ -189,6 +189,33 @@ def test_the_benchmark_refuses_no_rounds():
     assert exc.value.code == 2
 
 
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        ({}, None),
+        ({"FIGURES_ENABLED": "false"}, None),
+        ({"ITEM_PIPELINES": '{"pipelines.store.StorePipeline": 900}'}, None),
+        ({"ITEM_PIPELINES": "{}"}, "must keep pipelines.store.StorePipeline"),
+        ({"ITEM_PIPELINES": '["pipelines.store.StorePipeline"]'}, "must keep pipelines.store.StorePipeline"),
+        ({"ITEM_PIPELINES": "{oops"}, "not a JSON object"),
+        ({"SQLITE_DB": "/tmp/x.db"}, "SQLITE_DB is the benchmark's own"),
+    ],
+)
+def test_the_benchmark_refuses_settings_that_leave_no_database_to_read(settings, problem, capsys):
+    """The full crawl is read from its database: without the store the benchmark ended, a minute in,
+    in a traceback (`no such table: crawl_runs`); it now says why before it starts, with status 2."""
+    from bench.__main__ import main, settings_problem
+
+    found = settings_problem(settings)
+    if problem is None:
+        assert found is None
+        return
+    assert problem in found
+    with pytest.raises(SystemExit) as exc:
+        main(["-n", "1", *(f"--set={name}={value}" for name, value in settings.items())])
+    assert exc.value.code == 2 and problem in capsys.readouterr().err
+
+
 def test_the_benchmark_reports_every_round_and_the_median():
     from bench.__main__ import rounds_line
 
