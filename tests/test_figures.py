@@ -153,6 +153,14 @@ RULES = [
         "Năm 2024, chi bộ kết nạp 4 đảng viên, được xếp loại hoàn thành tốt nhiệm vụ.",
         [("members_new", 4, "count")],
     ),
+    # blind5: those admitted are members from then on; a rating right after the abbreviation; zeros
+    ("Chi bộ tổ chức lễ kết nạp Đảng cho 7 học sinh lớp 12.", [("members_new", 7, "count")]),
+    ("Nhà trường kết nạp 11 học sinh ưu tú vào Đảng.", [("members_new", 11, "count")]),
+    (
+        "Phấn đấu có trên 85% TCCSĐ trong sạch, vững mạnh, không còn cơ sở yếu kém.",
+        [("organizations_rated_clean_strong", 85, "percent"), ("organizations_weak", 0, "count")],
+    ),
+    ("Huyện ủy phấn đấu không để TCCSĐ nào yếu kém.", [("organizations_weak", 0, "count")]),
     # a new subject after `;` ends the breakdown and the verb before it
     (
         "Huyện A kết nạp 310 đảng viên, trong đó 95 người dân tộc thiểu số; Huyện B có 6.020 đảng viên.",
@@ -199,6 +207,11 @@ DISTRACTORS = [
     "Năm 2023, huyện có 47 TCCSĐ được xếp loại.",
     # villages, not cells
     "Toàn tỉnh còn 7 ấp chưa có chi bộ riêng.",
+    # blind5: a share of villages; meetings attended; organizations founded, said after the noun
+    "Tỷ lệ bản, khu phố có chi bộ độc lập đạt 100%.",
+    "Đoàn công tác của Tỉnh ủy đã dự sinh hoạt tại 6/6 chi bộ điểm.",
+    "Có 4 chi bộ trong số đó được thành lập mới trong năm.",
+    "Năm 2024, có 3 chi bộ mới được thành lập.",
 ]
 
 
@@ -251,6 +264,23 @@ def test_qualifiers(text, qualifier):
 )
 def test_kind_year_period(text, expected):
     assert figs(text, "kind", "year", "period") == [expected]
+
+
+def test_the_parts_of_a_goal_said_in_the_sentence_before_are_that_goal_s():
+    """blind5: `Trong đó, ...` after a goal (`giao chỉ tiêu ... trong năm 2026`) breaks the goal down:
+    its parts are targets of its year, not of the plan's date."""
+    text = (
+        "Ngày 20/12/2025, Huyện ủy giao chỉ tiêu kết nạp 180 đảng viên trong năm 2026. Trong đó, đảng viên"
+        " là đoàn viên thanh niên từ 40 đồng chí trở lên; ở khu dân cư 90 đồng chí."
+    )
+    assert figs(text, "value", "kind", "year") == [(180, "target", 2026), (40, "target", 2026), (90, "target", 2026)]
+
+
+def test_the_value_of_a_change_counted_in_units_keeps_its_own_year():
+    """blind5: `giảm từ 4 cơ sở năm 2005 xuống còn 1 cơ sở năm 2007`: the second value is the weak
+    organizations' (not a total), of 2007."""
+    text = "Số TCCSĐ yếu kém giảm từ 5 cơ sở năm 2019 xuống còn 2 cơ sở năm 2021."
+    assert figs(text, "metric", "value", "year") == [("organizations_weak", 5, 2019), ("organizations_weak", 2, 2021)]
 
 
 def test_year_carries_within_a_paragraph_but_not_a_comparison_year():
@@ -322,6 +352,11 @@ def test_ranges_give_value_max(text, expected):
         ("Đảng bộ có 41 TCCSĐ, gồm 17 đảng bộ cơ sở.", "đảng bộ cơ sở"),
         ("Có 3.350 thanh niên nhập ngũ, trong đó 187 người là đảng viên.", "thanh niên nhập ngũ"),
         ("Huyện có 187/198 trưởng bản là đảng viên.", "trưởng bản"),
+        # blind5: `, có` before members of a kind; a place without its preposition; a bound's `từ`
+        ("Năm 2021, huyện kết nạp 310 đảng viên mới, có 96 đồng chí là người dân tộc Mường.", "dân tộc Mường"),
+        ("Huyện kết nạp 150 đảng viên, trong đó 17 đồng chí ở các thôn chưa có chi bộ.", "các thôn chưa có chi bộ"),
+        ("Giao chỉ tiêu kết nạp 200 đảng viên. Trong đó, ở khu dân cư từ 60 đồng chí trở lên.", "khu dân cư"),
+        ("Kết nạp 85 đảng viên, trong đó trong doanh nghiệp tư nhân 12 đồng chí.", "doanh nghiệp tư nhân"),
     ],
 )
 def test_breakdowns_name_their_part(text, category):
@@ -354,10 +389,40 @@ def test_breakdowns_name_their_part(text, category):
         ("Sau khi sáp nhập thêm xã Xuân Cẩm, huyện có 19 chi bộ.", None),
         ("Các chi bộ Đảng có 19 chi bộ.", None),
         ("Chi bộ Trường THCS Điện Biên có 28 đảng viên.", "Chi bộ Trường THCS Điện Biên"),
+        # blind5: a school's kind in two syllables; a unit's name longer than seven words; a verb after it
+        ("Đảng bộ Trường Đại học Văn Lang kết nạp 19 sinh viên vào Đảng.", "Đảng bộ Trường Đại học Văn Lang"),
+        ("Chi bộ Trường Mầm non Hoa Sen có 14 đảng viên.", "Chi bộ Trường Mầm non Hoa Sen"),
+        (
+            "Đảng bộ Công ty Cổ phần Mía đường Lam Sơn hiện có 31 chi bộ.",
+            "Đảng bộ Công ty Cổ phần Mía đường Lam Sơn",
+        ),
+        ("Đảng ủy Công ty đặt mục tiêu năm 2026 kết nạp 30 đảng viên.", "Đảng ủy Công ty"),
     ],
 )
 def test_organization(text, organization):
     assert figs(text, "organization") == [(organization,)]
+
+
+def test_a_bloc_named_short_is_the_one_named_in_full_before():
+    """blind5: `Đảng bộ Khối` alone refers back to the bloc named in full, as `Đảng bộ huyện` does."""
+    text = (
+        "Đảng bộ Khối Doanh nghiệp tỉnh Nghệ An kết nạp 90 đảng viên, nâng tổng số đảng viên của Đảng bộ Khối"
+        " lên 5.100 đồng chí."
+    )
+    assert figs(text, "value", "organization") == [
+        (90, "Đảng bộ Khối Doanh nghiệp tỉnh Nghệ An"),
+        (5100, "Đảng bộ Khối Doanh nghiệp tỉnh Nghệ An"),
+    ]
+
+
+def test_a_scope_phrase_after_a_source_is_what_the_next_sentences_carry():
+    """`Theo Ban Tổ chức Tỉnh ủy X, toàn tỉnh có ...`: the scope wins over the source (settled case 1),
+    in the sentences after it too (blind5)."""
+    text = (
+        "Theo Ban Tổ chức Tỉnh ủy Hà Nam, năm 2022 toàn tỉnh có 402 tổ chức cơ sở đảng. Kết quả, 371 TCCSĐ"
+        " hoàn thành tốt nhiệm vụ trở lên."
+    )
+    assert figs(text, "value", "organization") == [(402, "toàn tỉnh"), (371, "toàn tỉnh")]
 
 
 def test_organization_carries_over_sentences_but_paragraphs_are_walls():

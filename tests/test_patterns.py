@@ -45,7 +45,10 @@ FAST_AND_READABLE = {
     "NOT_BEFORE_RE": (lx.NOT_BEFORE_RE, r"(?<!\w)(?:" + alternation(v.NOT_A_FIGURE_BEFORE) + r")(?!\w)"),
     "FROM_RE": (lx.FROM_RE, r"(?<!\w)từ\s*(?:hơn\s*|trên\s*)?$"),
     "DELTA_RE": (lx.DELTA_RE, r"(?<!\w)(?:tăng|giảm|nhiều hơn|ít hơn|tăng thêm|giảm đi|tăng hơn)\s+$"),
-    "ZERO_RE": (lx.ZERO_RE, r"(?<!\w)(?:không có|không|chưa có|chưa phát hiện|không phát hiện)\s+" + _ZERO_REST),
+    "ZERO_RE": (
+        lx.ZERO_RE,
+        r"(?<!\w)(?:không có|không|chưa có|chưa phát hiện|không phát hiện|không để|không còn)\s+" + _ZERO_REST,
+    ),
     "NUMBER_WORD_RE": (
         numbers.NUMBER_WORD_RE,
         rf"(?=[mhbnstcl])(?<!\w)(?:(?:{_ALONE}) mươi(?: (?:{_TAIL}))?|mười(?: (?:{_TAIL}))?|{_ALONE})(?!\w)",

@@ -192,9 +192,9 @@ NOT_AFTER_RE = re.compile(r"\s*,?\s*(?:" + alternation(v.NOT_A_FIGURE_AFTER) + r
 OR_MORE_RE = re.compile(r"\s*trở lên(?!\w)")
 FROM_RE = re.compile(word_start(["từ"]) + r"\s*(?:hơn\s*|trên\s*)?$")
 ZERO_RE = re.compile(
-    word_start(["không có", "không", "chưa có", "chưa phát hiện", "không phát hiện"]) + r"\s+"
+    word_start(["không có", "không", "chưa có", "chưa phát hiện", "không phát hiện", "không để", "không còn"]) + r"\s+"
     r"(?:(?P<org>tổ chức cơ sở đảng|tccsđ|tccs đảng"
-    r"|tổ chức đảng|đảng bộ,\s*chi bộ cơ sở|đảng bộ cơ sở|chi,\s*đảng bộ|cơ sở đảng)|(?P<cell>chi bộ)"
+    r"|tổ chức đảng|đảng bộ,\s*chi bộ cơ sở|đảng bộ cơ sở|chi,\s*đảng bộ|cơ sở đảng|cơ sở(?=\s+yếu))|(?P<cell>chi bộ)"
     r"|(?P<member>đảng viên|đv))\s+(?:nào\s+)?(?:bị\s+)?(?:xếp loại\s+|được xếp loại\s+)?(?:[\"']\s*)?"
     r"(?:(?P<weak>yếu,?\s*kém)|(?P<notdone>không hoàn thành nhiệm vụ)|(?P<disciplined>bị kỷ luật|bị xử lý kỷ luật"
     r"|vi phạm phải xử lý kỷ luật|bị thi hành kỷ luật)|(?P<violation>vi phạm|có vi phạm))(?!\w)"

@@ -71,8 +71,10 @@ class Org:
     depth: int = 0  # inside how many parentheses (an aside is never the organization)
 
 
-def _name_after(text: str, pos: int, limit: int) -> tuple[str, int]:
-    """Capitalized words (or a number) starting at `pos`: a place name as written."""
+def _name_after(text: str, pos: int, limit: int, *, syllables: bool = False) -> tuple[str, int]:
+    """Capitalized words (or a number) starting at `pos`: a place name as written. With `syllables`
+    (a school's name: `Trường Đại học Hồng Đức`, `Trường Mầm non Hoa Sen`), the first word, the
+    school's kind, may go on with one lower-case syllable (not a later one: `... Nguyễn Chích trực thuộc`)."""
     words: list[str] = []
     end = pos
     for m in _WORD_RE.finditer(text, pos, min(limit, pos + 120)):
@@ -80,7 +82,10 @@ def _name_after(text: str, pos: int, limit: int) -> tuple[str, int]:
             break  # a line break or a second space: the name ended
         word = m.group(0)
         core = word.rstrip(",.;:)”\"'!?")
-        if not core or "(" in core or not (core[0].isupper() or core.isdigit()) or core in _ABBREVIATIONS:
+        second = (
+            syllables and core[:1].islower() and len(words) == 1 and words[0][0].isupper() and core.lower() not in _STOP
+        )
+        if not core or "(" in core or not (core[0].isupper() or core.isdigit() or second) or core in _ABBREVIATIONS:
             break
         words.append(core)
         end = m.start() + len(core)
@@ -89,14 +94,22 @@ def _name_after(text: str, pos: int, limit: int) -> tuple[str, int]:
     return " ".join(words), end
 
 
+# Lower-case words that go on with a unit's name after another lower-case one (`Bệnh viện Đa khoa tỉnh`,
+# `Công ty cổ phần`); any other one after a lower-case word is the sentence again (`Đảng ủy Công ty đặt`).
+_LOWER_GOES_ON = {"tỉnh", "huyện", "xã", "phường", "quận", "thành", "phố", "thị", "trấn", "cổ", "phần"}
+
+
 def _unit_name_after(text: str, pos: int, limit: int) -> tuple[str, int]:
-    """`Bệnh viện Đa khoa tỉnh`, `Công ty CP May Thanh Trì`: a unit's name, later syllables in any case."""
+    """`Bệnh viện Đa khoa tỉnh`, `Công ty CP May Thanh Trì`, `Công ty Cổ phần Xi măng Bỉm Sơn`: a unit's
+    name, whose words (a capital, then its lower-case syllable) may each run to two syllables."""
     words: list[str] = []
     end = pos
-    for m in _WORD_RE.finditer(text, pos, min(limit, pos + 80)):
+    for m in _WORD_RE.finditer(text, pos, min(limit, pos + 100)):
         word = m.group(0)
         core = word.rstrip(",.;:)”\"'!?")
-        if not core or core.lower() in _STOP or core[0].isdigit() or "(" in core or len(words) == 7:
+        if not core or core.lower() in _STOP or core[0].isdigit() or "(" in core or len(words) == 10:
+            break
+        if core[0].islower() and words and words[-1][0].islower() and core not in _LOWER_GOES_ON:
             break
         words.append(core)
         end = m.start() + len(core)
@@ -130,10 +143,13 @@ def find_organizations(text: str, m: str, start: int, end: int, depth_at) -> lis
                 )
                 label = text[om.start("body") : name_end if name else unit_end]
                 level = "khối" if om["unit"].startswith("khối") else om["scope"]
-                org = Org(om.start(), name_end if name else unit_end, label, level, depth=depth)
+                # `Đảng bộ Khối` alone: the bloc named in full before, as `Đảng bộ huyện` is the district.
+                short = om["unit"] == "khối" and not name and not om["scope"]
+                org = Org(om.start(), name_end if name else unit_end, label, level, depth=depth,
+                          kind="unnamed" if short else "named")  # fmt: skip
             elif om["level"]:
                 level = LEVEL_OF.get(om["level"], om["level"])
-                name, name_end = _name_after(text, om.end(), end)
+                name, name_end = _name_after(text, om.end(), end, syllables=level == "trường")
                 if not name and not capital:
                     continue  # `chi bộ thôn`: a kind of cell
                 if not name:

@@ -111,6 +111,7 @@ class Item:
     foreign: str | None = None  # a noun after the number that is not the party's (households, ...)
     part_of: Item | None = None
     total_given: bool = False  # `X trong tổng số Y`: the whole Y is a number of its own
+    read_as: tuple[str, int | None] | None = None  # its figure's kind and year, once read
 
     @property
     def metric(self) -> str | None:
@@ -193,10 +194,18 @@ _RATED_POPULATION_RE = re.compile(r"\s+(?:được\s+)?(?:đánh giá,\s*)?xếp
 _MEMBER_POPULATION_RE = re.compile(r"\s+(?P<population>[^\d;:.()]{2,60}?)\s+là\s+đảng viên(?!\w)")
 
 
+# People who become members when admitted (`kết nạp Đảng cho 9 học sinh`), where they count nothing else.
+_ADMITTED_PEOPLE = frozenset(("đoàn viên", "hội viên", "tân binh", "thanh niên", "học sinh", "em", "giáo viên",
+                              "công nhân", "học viên"))  # fmt: skip
+_ADMITTED_FOR_RE = re.compile(r"kết nạp\s+(?:vào\s+)?đảng\s+cho\s+(?:(?:khoảng|hơn|gần|trên)\s+)?$")
+
+
 def read_tail(s: Sentence, it: Item, limit: int) -> None:
     """What stands after the number: noun, kind or attribute, rating or verb, `trở lên`, its year."""
     m, pos = s.m, it.mt.end
-    ym = rx(r"\s*\(?\s*(?:vào\s+|trong\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)").match(m, pos, limit)
+    ym = rx(r"\s*\(?\s*(?:vào\s+|trong\s+)?năm\s+((?:19|20)\d{2})\)?(?!\d)").match(m, pos, limit) or (
+        rx(r"\s+(?:cơ sở|đơn vị)\s+năm\s+((?:19|20)\d{2})(?!\d)(?!\s*(?:đạt|được|xếp|hoàn thành))").match(m, pos, limit)
+    )  # `xuống còn 1 cơ sở năm 2007`: the year of the change's value
     if ym:
         it.attached_year, pos = int(ym[1]), ym.end()
     more = lx.OR_MORE_RE.match(m, pos, limit)
@@ -232,6 +241,18 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
         said = _last(lx.NOUN_RE.finditer(m, s.start, it.mt.start))
         it.entity = CELLS if said is not None and _entity(said.groupdict()) == CELLS else ORGS
         it.noun_end = pos = unit.end()
+        foreign = None
+    if (
+        foreign
+        and nm is None
+        and m[foreign.start() : foreign.end()].strip() in _ADMITTED_PEOPLE
+        and (
+            _ADMITTED_FOR_RE.search(m, max(s.start, it.mt.start - 40), it.mt.start)
+            or rx(r"[^\d,;:.()]{0,30}?\svào đảng(?!\w)").match(m, foreign.end(), limit)
+        )
+    ):  # `kết nạp Đảng cho 9 học sinh`, `kết nạp 9 học sinh vào Đảng`: those admitted are members now
+        it.entity, it.noun = MEMBERS, s.text[foreign.start() : foreign.end()].strip()
+        it.noun_start, it.noun_end = foreign.end() - len(it.noun), foreign.end()
         foreign = None
     if foreign and (nm is None or foreign.end() > nm.end()):
         it.foreign = m[foreign.start() : foreign.end()].strip()
@@ -272,7 +293,8 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
             elif rx(r"\s+trực thuộc(?!\w)").match(m[pos:limit]):
                 pos = pos + len(rx(r"\s+trực thuộc").match(m[pos:limit]).group(0))
         elif it.entity == ORGS:
-            km = rx(r"\s+(?:ở|trong|tại)\s+(?P<kind>[^\d,;:.()]{3,50}?)(?=\s*(?:[,;:.()]|với|và|$))").match(
+            # `trong` of `trong sạch, vững mạnh` is the rating's, not where the organizations are.
+            km = rx(r"\s+(?:ở|trong(?!\s+sạch)|tại)\s+(?P<kind>[^\d,;:.()]{3,50}?)(?=\s*(?:[,;:.()]|với|và|$))").match(
                 m[pos:limit]
             )
             if km:
@@ -320,7 +342,7 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     if it.mt.unit == "percent" and it.attribute and not it.category:
         it.category = it.attribute  # `40% đảng viên mới là người dân tộc Thái`: a share by attribute
     ym = rx(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)").match(m, pos, limit)
-    if ym and it.attached_year is None and it.mt.unit == "count" and it.noun:
+    if ym and it.attached_year is None and it.mt.unit == "count" and (it.noun or it.noun_end):  # `1 cơ sở năm 2007`
         it.attached_year, pos = int(ym[1]), ym.end()
     it.consumed = pos
 
@@ -367,6 +389,8 @@ def _member_attribute(s: Sentence, pos: int, limit: int) -> tuple[str, int] | No
         return s.text[exempt.start("what") : exempt.end("what")], exempt.end()
     lead = _ATTRIBUTE_LEAD_RE.match(raw.strip())
     offset = pos + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
+    # `21 đồng chí ở các bản chưa có đảng viên`: the part is where they are, without the preposition.
+    offset += len(place.group(0)) if (place := rx(r"(?:ở|tại)\s+").match(s.m, offset, end)) else 0
     text = _clean(s.text[offset:end])
     if (
         not text
@@ -403,6 +427,12 @@ _COMMITTEE_AT_END = lx.AtEnd(
     ["có", "gồm", "khoảng", "trên", "gần", "hơn", "dưới"],
 )
 NOT_OF_THE_VOCABULARY = "not a figure of the vocabulary (evaluated, all did, compared)"
+_PLACES_WITH_RE = re.compile(
+    r"(?<!\w)tỷ lệ\s+(?:các\s+)?(?:thôn|bản|ấp|khóm|khu phố|tổ dân phố|làng|xóm|buôn|xã|phường|doanh nghiệp)"
+    r"(?!\w)[^\d;]{0,30}?\scó\s+(?:chi bộ|đảng viên|tổ chức đảng|tổ chức cơ sở đảng)(?!\w)[^\d;]{0,40}$"
+)
+# Organizations founded (settled case 5), said after the noun: `5 chi bộ (trong số đó) được thành lập mới`.
+_FOUNDED_AFTER_RE = re.compile(r"\s*,?\s*(?:trong số (?:đó|này)\s+)?(?:(?:được|mới|vừa)\s+)*thành lập(?!\w)")
 
 
 def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
@@ -433,7 +463,7 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
     ):
         after = True  # `1.500 cán bộ, đảng viên tham dự`: attendance
     if not after and it.noun_end and it.how != "rating":
-        after = _RATED_POPULATION_RE.match(m, it.noun_end)
+        after = _RATED_POPULATION_RE.match(m, it.noun_end) or _FOUNDED_AFTER_RE.match(m, it.noun_end)
     if after and rx(r"tổng số\s*$").search(m[max(0, it.mt.start - 16) : it.mt.start]):
         after = None  # `Trong tổng số 356 đảng viên được đánh giá, ...`: the whole, a total
     if after and (
@@ -443,6 +473,9 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         return
     if it.mt.unit == "percent" and rx(r"so với\s+(?:kế hoạch|chỉ tiêu|nghị quyết|mục tiêu|cùng kỳ)").search(lead):
         it.skip = "a share of a plan, said before it"
+        return
+    if it.mt.unit == "percent" and _PLACES_WITH_RE.search(m, max(s.start, it.mt.start - 80), it.mt.start):
+        it.skip = "a share of places"  # `Tỷ lệ thôn, khóm có chi bộ độc lập đạt 100%`: villages counted
         return
     window = m[max(it.lead_start, it.mt.start - 120) : it.mt.start]
     words = list(lx.NOT_BEFORE_RE.finditer(window))
@@ -462,6 +495,8 @@ def rule_not_a_count(s: Sentence, it: Item, prev: Item | None) -> None:
         ).search(
             lx.QUALIFIER_AT_END.sub("", between).rstrip(),
         )
+        if word == "dự" and rx(r"\s*sinh hoạt\s").match(between):
+            governed = None  # `dự sinh hoạt tại 8/8 chi bộ`: meetings attended, not where members meet
         if not governed and not (word == "mỗi năm" and is_target(s, it)):
             it.skip = f"{word}: not a count of the vocabulary"
 
@@ -556,7 +591,9 @@ _AFTER_RATING_RE = re.compile(
     r"(?:(?:đạt|là|chiếm)\s*)?"  # `gần như đạt 15%`
 )
 # The second number of a change: `tăng từ 6 ... lên 9`.
-_TO_VALUE_RE = re.compile(r"\s*(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*")
+_TO_VALUE_RE = re.compile(
+    r"\s*(?:(?:cơ sở|đơn vị)\s+)?(?:năm\s+(?:19|20)\d{2}\s*)?(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*"
+)  # `giảm từ 4 cơ sở năm 2005 xuống còn 1 cơ sở năm 2007`
 
 
 _NOUN_TOTAL_RE = re.compile(
@@ -723,11 +760,15 @@ RULES: tuple[Callable[[Sentence, Item, Item | None], None], ...] = (
 
 # --- breakdowns -------------------------------------------------------------------------------------
 
+# Where the part is (`ở địa bàn dân cư`, `trong doanh nghiệp ngoài nhà nước`) names it without the
+# preposition; `trong` only before a place or a body (`trong độ tuổi đoàn` is the part's own words).
 _LEAD_CATEGORY_STRIP_RE = re.compile(
     r"^(?:(?:trong đó|trong số đó|trong số này|gồm|bao gồm|cụ thể|riêng"
-    r"|về hình thức|về cơ cấu|còn|có|là|với|và)[\s,:]*)+"
+    r"|về hình thức|về cơ cấu|còn|có|là|với|và|ở|tại"
+    r"|trong(?=\s+(?:các|những|doanh nghiệp|khu vực|cơ quan|đơn vị|lực lượng|trường|khối)(?!\w)))[\s,:]*)+"
 )
-_LEAD_CATEGORY_TAIL_RE = re.compile(r"(?:\s+(?:có|là|với|gồm|đạt|chiếm))+\s*$")
+# `từ 12 đồng chí trở lên`: the bound's first word stays with the number (the qualifier), not the part.
+_LEAD_CATEGORY_TAIL_RE = re.compile(r"(?:\s+(?:có|là|với|gồm|đạt|chiếm|từ))+\s*$")
 
 
 @dataclass
@@ -1109,6 +1150,11 @@ _MAY_HOLD_FIGURE_RES = (
 )
 
 
+# `kết nạp 243 đảng viên mới, có 131 đồng chí là người dân tộc Khmer`: `, có` before members said to be
+# of a kind opens a breakdown of the figure before it, as `trong đó` does.
+_HAS_PARTS_RE = re.compile(r",\s*có(?=\s+\d[\d.]*\s+(?:đồng chí|đảng viên|đv)\s+là\s)")
+
+
 def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> tuple[list[Figure], int]:
     """The figures of one sentence; updates what the paragraph carries. Returns (figures, numbers read)."""
     cls = clauses(m, start, end)
@@ -1124,6 +1170,7 @@ def read_sentence(text: str, m: str, start: int, end: int, para: Paragraph) -> t
     s.periods = periods(m, start, found)
     s.breakdowns = [(b.start(), b.end()) for b in lx.BREAKDOWN_RE.finditer(m, start, end)]
     s.breakdowns += [(c.start - 1, c.start) for c in cls if c.opener == "("]
+    s.breakdowns += [(b.start(), b.end()) for b in _HAS_PARTS_RE.finditer(m, start, end)]
     s.breakdowns.sort()
     mentions = find_mentions(m, start, end, lambda pos: lx.NOUN_RE.match(m, pos, min(end, pos + 40)) is not None)
     items = s.items = [Item(mt, s.clause_at(mt.start)) for mt in mentions]
@@ -1258,13 +1305,23 @@ def _cross_sentence(s: Sentence, items: list[Item], para: Paragraph) -> None:
 
 def _figure(s: Sentence, it: Item, para: Paragraph) -> Figure:
     year, period = year_of(s, it, para)
+    kind = "target" if is_target(s, it) else "actual"
+    whole = it.part_of
+    if isinstance(whole, Item) and whole.read_as is not None and whole.mt.start < s.start:
+        # `... giao chỉ tiêu kết nạp 260 đảng viên trong năm 2024. Trong đó, ... 12 đồng chí`: the parts
+        # of a whole said in the sentence before are its parts, a goal of its year when it was one.
+        whole_kind, whole_year = whole.read_as
+        if not any(t.pos < it.mt.start and not t.comparison for t in s.marks) and not s.periods:
+            year = whole_year
+        kind = "target" if whole_kind == "target" else kind
+    it.read_as = (kind, year)
     mt = it.mt
     return Figure(
         metric=it.metric,
         value=as_number(mt.value),
         unit=mt.unit,
         of_total=as_number(mt.of_total) if mt.of_total is not None else None,
-        kind="target" if is_target(s, it) else "actual",
+        kind=kind,
         qualifier=qualifier_of(s, it),
         year=year,
         period=period,
@@ -1319,7 +1376,10 @@ def _carry(s: Sentence, para: Paragraph, items: list[Item]) -> None:
     """What the next sentence of the paragraph inherits: its unit, its year, its last figures."""
     named = [o for o in s.orgs if not o.depth and o.kind in ("named", "bare")]
     unnamed = [o for o in s.orgs if not o.depth and o.kind == "unnamed" and o.name.split()[0][0].isupper()]
-    if named:
+    scopes = [o for o in s.scopes if named and o.start > named[-1].end and o.name]
+    if scopes and _is_source(s, named[-1]):
+        para.org = scopes[-1]  # `Theo Ban Tổ chức Tỉnh ủy X, toàn tỉnh có ...`: the scope wins over the source
+    elif named:
         para.org = named[-1]
     elif unnamed and (para.org is None or para.org.level != unnamed[-1].level):
         para.org = unnamed[-1]
