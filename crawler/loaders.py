@@ -271,6 +271,21 @@ def _node_text(node: Any) -> str:
 _PARAGRAPH_TAGS = ("p", "h2", "h3")
 
 
+def _inside_paragraphs(container: Any) -> set[Any]:
+    """The paragraphs inside another one, whose text is already that one's: read again at every
+    level, a run nested thousands deep (bytes that are no HTML) made the body quadratic. One pass,
+    in document order (a parent before its children)."""
+    inside: set[Any] = set()
+    within: set[Any] = set()  # elements inside a paragraph
+    for el in container.iter():
+        parent = el.getparent()
+        if parent is not None and (parent in within or (parent is not container and parent.tag in _PARAGRAPH_TAGS)):
+            within.add(el)
+            if el.tag in _PARAGRAPH_TAGS:
+                inside.add(el)
+    return inside
+
+
 def body_paragraphs(container: Any, site: Site, exclude: str, author: str | None = None) -> list[str]:
     """The article's paragraphs inside `container` (an lxml element), without captions, boxes,
     author line or teasers."""
@@ -278,6 +293,7 @@ def body_paragraphs(container: Any, site: Site, exclude: str, author: str | None
     # excluded boxes, not a walk up from every paragraph of the body.
     boxes = Page(container, site).select(exclude) if exclude else []
     excluded = {p for box in boxes if not isinstance(box, str) for p in box.iter(*_PARAGRAPH_TAGS)}
+    excluded |= _inside_paragraphs(container)
     paragraphs = []
     for p in container.iter(*_PARAGRAPH_TAGS):
         if p.tag != "p" and p.get("class"):

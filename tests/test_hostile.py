@@ -156,6 +156,59 @@ def test_json_ld_nested_past_any_real_depth_is_ignored_not_fatal():
     assert result.item["body"].startswith("Chi bộ khu phố 3 có 52 đảng viên")
 
 
+def _nodes_read_whole(html: str, monkeypatch) -> int:
+    """The elements the generic stage walked to read texts whole, loading `html` as an article."""
+    import random
+
+    from scrapy.http import HtmlResponse
+
+    import crawler.generic.reading as reading
+    import crawler.loaders as loaders
+
+    walked = [0]
+    whole = reading.element_text
+
+    def counted(el):
+        walked[0] += sum(1 for _ in el.iter())
+        return whole(el)
+
+    monkeypatch.setattr(reading, "element_text", counted)
+    monkeypatch.setattr(loaders, "element_text", counted)
+    random.seed(1)
+    load_article(HtmlResponse(url="http://127.0.0.1" + THO_XUAN, body=html.encode()), "", SITE)
+    return walked[0]
+
+
+def _without_a_date(html: str) -> str:
+    """The page with no date of its own, so that the generic stage looks for one."""
+    import re
+
+    html = re.sub(r'<span class="article__date">.*?</span>', "", html)
+    html = re.sub(r'<meta property="article:published_time"[^>]*>', "", html)
+    return html.replace('"datePublished": "2022-02-03T10:00:00+07:00", ', "")
+
+
+@pytest.mark.parametrize("noise", ["unclosed tags", "bytes that are no HTML"])
+def test_a_page_nested_thousands_deep_is_read_in_time_linear_in_its_size(monkeypatch, noise):
+    """Unclosed tags (a broken editor) or random bytes served as HTML nest thousands of elements:
+    the date fallback and the furniture headings read each of them whole, so a 23 KB page took 7 s
+    and 2 MB of random bytes held the crawl for minutes, past a Ctrl-C (a helper's hostile review).
+    Counted as the elements walked, not timed: four times the page, about four times the work."""
+    import random
+
+    base = _without_a_date(page(THO_XUAN))
+
+    def noisy(n: int) -> str:
+        if noise == "unclosed tags":
+            return base.replace("<p>Nhân dịp", "<p>" + "<b>chữ " * n + "Nhân dịp", 1)
+        random.seed(n)
+        junk = "".join(random.choice('<>/ab pdivspan"=chữ') for _ in range(n * 20))
+        return base.replace("<p>Nhân dịp", "<p>" + junk + "Nhân dịp", 1)
+
+    small, large = _nodes_read_whole(noisy(400), monkeypatch), _nodes_read_whole(noisy(1600), monkeypatch)
+    assert large < 6 * small, (small, large)
+
+
 def test_a_listing_with_fifty_thousand_links_is_capped(site, tmp_path):
     base_url, state = site
     story = '<h3 class="story__title"><a href="/tin-{n}-{id}.htm">Tin {n}</a></h3>'

@@ -23,8 +23,10 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from crawler.generic import vocabulary as v
-from crawler.html import element_text
+from crawler.html import element_text, has_text, short_text
 from crawler.site import Site
 from crawler.text import clean_text, parse_vn_datetime
 
@@ -87,7 +89,17 @@ def _has_block_children(el: Any) -> bool:
 
 
 def _link_text_length(el: Any) -> int:
-    return sum(len(element_text(a)) for a in el.iter("a"))
+    """The text of the links in `el`, each outermost link read once: a link inside a link (bytes
+    that are no HTML nest thousands) is already in the text of the one around it."""
+    total = depth = 0
+    for event, node in etree.iterwalk(el, events=("start", "end"), tag="a"):
+        if event == "start":
+            if not depth:
+                total += len(element_text(node))
+            depth += 1
+        else:
+            depth -= 1
+    return total
 
 
 @dataclass
@@ -158,13 +170,13 @@ class GenericReading:
         for el in self.root.iter(*TEXT_BLOCK_TAGS, "th", "caption", "dt", "span", "b", "strong"):
             if el in out or _has_block_children(el):
                 continue
-            text = element_text(el)
+            text = short_text(el, max_chars=400)  # a heading is short: no need to read a long one whole
             if not text or len(text) > 40 or not _HEADING_RE.match(text):
                 continue
             parent = el.getparent()
             if parent is None:
                 continue
-            first = next((c for c in parent if element_text(c)), None)
+            first = next((c for c in parent if has_text(c)), None)
             if first is el and _tag(parent) not in ("body", "html", "main"):
                 out.add(parent)
             else:
@@ -220,12 +232,28 @@ class GenericReading:
         )
 
     @cached_property
+    def _holds_blocks(self) -> set[Any]:
+        """The elements with a block anywhere inside (not only as a child): a block's text is read
+        from the innermost ones, once. One pass, each ancestor marked once: a block nested in an inline
+        element nested in a block, thousands deep (bytes that are no HTML), read every level whole."""
+        holds: set[Any] = set()
+        for el in self.root.iter():
+            if _tag(el) not in BLOCK_TAGS:
+                continue
+            parent = el.getparent()
+            while parent is not None and parent not in holds:
+                holds.add(parent)
+                parent = parent.getparent()
+        return holds
+
+    @cached_property
     def blocks(self) -> list[tuple[Any, str]]:
         """The page's text blocks (no block inside; paragraphs split at a blank line `<br><br>`),
         furniture and the blocks around the body left out, in document order."""
         out = []
+        holds_blocks = self._holds_blocks
         for el in self.root.iter(*TEXT_BLOCK_TAGS):
-            if _has_block_children(el) or self.is_excluded(el):
+            if el in holds_blocks or self.is_excluded(el):
                 continue
             for text in _paragraphs_of(el):
                 if text and not self._not_running_text(el, text):
@@ -315,15 +343,17 @@ class GenericReading:
             value = parse_vn_datetime(el.get("datetime") or "") or parse_vn_datetime(element_text(el))
             if value:
                 return value
+        # A date line is short: `short_text` reads no more of an element than a line holds (nested
+        # runs of unclosed tags made this loop quadratic in the page's size).
         near = self._between_title_and_body()
         for el in near:
             if not _has_block_children(el) or _tag(el) == "span":
-                value = parse_vn_datetime(element_text(el))
+                value = parse_vn_datetime(short_text(el) or "")
                 if value:
                     return value
         for el in self.root.iter():
             if _tag(el) and _hinted(el, v.DATE_HINTS) and not self.is_excluded(el):
-                value = parse_vn_datetime(element_text(el))
+                value = parse_vn_datetime(short_text(el) or "")
                 if value:
                     return value
         return None
