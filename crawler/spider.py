@@ -436,7 +436,13 @@ class SiteSpider(scrapy.Spider):
             return
         if rendered:
             stats.inc_value("render/succeeded" if item.get("body") else "render/no_body")
-        self.ledger.record_page(page.layout, page.fallbacks)
+        fallbacks = page.fallbacks
+        if not item.get("body") and item.get("body_encoded"):
+            # Written by the page's script and not rendered (no browser): stored as needs_rendering,
+            # and no sign that the layout drifted (a quiet run that read only it exited 5).
+            stats.inc_value("spider/articles/script_body")
+            fallbacks = [(name, stage) for name, stage in fallbacks if name != "body"]
+        self.ledger.record_page(page.layout, fallbacks)
         for hit in item.get("limits") or ():
             stats.inc_value(f"limits/{hit['name']}")
         yield item
