@@ -429,7 +429,12 @@ class SiteSpider(scrapy.Spider):
             item["truncated"] = True
             stats.inc_value("spider/articles/truncated")
         rendered = response.meta.get("rendered", False)
-        if not rendered and not item.get("body") and self.settings.getbool("RENDERING_ACTIVE"):
+        if (
+            not rendered
+            and not item.get("body")
+            and not item.get("truncated")  # cut short by the network: a browser would wait on the same cut
+            and self.settings.getbool("RENDERING_ACTIVE")
+        ):
             # The body is written by the page's script (or missing): ask Chromium for the page.
             stats.inc_value("render/requested")
             yield response.request.replace(meta={"playwright": True, "rendered": True}, dont_filter=True)
@@ -437,7 +442,9 @@ class SiteSpider(scrapy.Spider):
         if rendered:
             stats.inc_value("render/succeeded" if item.get("body") else "render/no_body")
         fallbacks = page.fallbacks
-        if not item.get("body") and item.get("body_encoded"):
+        if item.get("truncated"):
+            fallbacks = []  # a download cut short misses fields because it was cut, not because the layout drifted
+        elif not item.get("body") and item.get("body_encoded"):
             # Written by the page's script and not rendered (no browser): stored as needs_rendering,
             # and no sign that the layout drifted (a quiet run that read only it exited 5).
             stats.inc_value("spider/articles/script_body")

@@ -22,9 +22,11 @@ def extraction_status(article: Mapping[str, Any]) -> str:
     missing = [name for name in ("title", "body") if not article.get(name)]
     if not article.get("body") and article.get("body_encoded"):
         return "needs_rendering"
+    if article.get("truncated"):
+        return "truncated"  # the download was cut: what is missing is the network's doing, not the layout's
     if missing:
         return "missing_" + "_".join(missing)
-    return "truncated" if article.get("truncated") else "ok"
+    return "ok"
 
 
 class ValidatePipeline:

@@ -159,6 +159,21 @@ def test_a_truncated_page_gives_what_can_be_read_and_a_status(site, tmp_path):
     assert not crashed(result.stderr)
 
 
+def test_a_page_cut_before_its_article_is_truncated_not_a_layout_change(site, tmp_path):
+    """A helper's hostile review: a download cut before `<article>` (Scrapy knew data was lost) was
+    stored as `missing_body`, and the run exited 1 blaming the layout ("layout changed?"). Nor is it
+    sent to the browser, which waited 30 s on the same cut and recorded a network failure."""
+    base_url, state = site
+    page = page_for("141203").read_bytes()
+    path = "/huyen-thuong-xuan-nang-cao-nang-luc-lanh-dao-suc-chien-dau-cua-to-chuc-co-so-dang-141203.htm"
+    state.faults[path] = Fault(truncate_to=page.index(b"<article"))
+    result = crawl_urls(base_url, tmp_path / "db", path)
+    (article,) = rows(tmp_path / "db", "select * from articles")
+    assert article["extraction_status"] == "truncated"
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "layout" not in (last_run(tmp_path / "db")["health_reasons"] or "")
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
