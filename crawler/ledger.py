@@ -30,8 +30,8 @@ from crawler import outcome
 
 logger = logging.getLogger(__name__)
 
-# Kinds of failure that are news, not faults: an article taken down by the site.
-BENIGN_FAILURES = frozenset({"gone"})
+# Kinds of failure that are news, not faults: an article taken down by the site, or sent to another.
+BENIGN_FAILURES = frozenset({"gone", "moved"})
 
 
 @dataclass

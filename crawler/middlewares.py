@@ -51,4 +51,13 @@ class SiteBoundaryMiddleware:
         if allowed and target.hostname not in allowed:
             self.crawler.stats.inc_value("boundary/offsite_redirect")
             raise IgnoreRequest(f"offsite redirect: to {target.hostname!r} ({location!r})")
+        site = getattr(self.crawler.spider, "site", None)
+        if site is not None:
+            source, moved_to = site.article_id(request.url), site.article_id(target.geturl())
+            if source and moved_to and source != moved_to:
+                # One article sends to another: the request Scrapy builds for it copies this one. Not
+                # filtered as a duplicate (that article may have been fetched already: the move would
+                # vanish without a trace), and the spider records the move (crawler/spider.py).
+                self.crawler.stats.inc_value("boundary/article_moved")
+                request.dont_filter = True
         return response

@@ -5,6 +5,7 @@ with a `name` and a `site` (spiders/baothanhhoa.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,19 @@ def _parse_bool(name: str, value: str | bool) -> bool:
     if lowered in ("0", "false", "no", "off", ""):
         return False
     raise SpiderArgumentError(f"{name} must be true or false, got {value!r}")
+
+
+_HTML_END_RE = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+_HTML_END_BYTES_RE = re.compile(_HTML_END_RE.pattern.encode(), re.IGNORECASE)
+
+
+def _cut_where_http_cannot_tell(response: TextResponse) -> bool:
+    """A page sent without a length, whose end is where the connection closed, and that does not
+    end as HTML does: cut short (a helper's hostile review: half an article stored as read whole,
+    never fetched again). A page with a length, or a chunked one cut short, Scrapy flags itself."""
+    if b"Content-Length" in response.headers or response.meta.get("rendered"):
+        return False
+    return not _HTML_END_BYTES_RE.search(response.body) and not _HTML_END_RE.search(response.text)  # UTF-16 too
 
 
 def _refusal_kind(message: str, default: str) -> str:
@@ -411,7 +425,20 @@ class SiteSpider(scrapy.Spider):
             stats.inc_value("spider/articles/parse_error")
             yield self.failure_item(response.url, "parse_error", response.status, f"{type(exc).__name__}: {exc}")
             return
-        others = sorted({i for i in (*page.claimed_ids, self.site.article_id(response.url)) if i and i != requested_id})
+        landed = self.site.article_id(response.url)
+        moved = landed and landed != requested_id and response.meta.get("redirect_urls")
+        if moved and not {i for i in page.claimed_ids if i != landed}:
+            # The site sends article A to article B, whose page this is: B is stored as B (read
+            # from its own address), and A is recorded as moved (it used to be lost: B's page was
+            # an id_mismatch of A, and B's own request was then dropped as a duplicate).
+            stats.inc_value("spider/articles/moved")
+            yield self.failure_item(
+                response.meta["redirect_urls"][0], "moved", response.status,
+                f"article {requested_id} redirects to article {landed} ({response.url})", article=requested_id,
+            )  # fmt: skip
+            requested_id = landed
+            self._requested_ids.add(landed)
+        others = sorted({i for i in (*page.claimed_ids, landed) if i and i != requested_id})
         if others:
             # A page that says it is another article must never be stored over that article.
             yield self.failure_item(
@@ -428,6 +455,9 @@ class SiteSpider(scrapy.Spider):
         if "dataloss" in response.flags:
             item["truncated"] = True
             stats.inc_value("spider/articles/truncated")
+        elif _cut_where_http_cannot_tell(response):
+            item["truncated"] = True
+            stats.inc_value("spider/articles/unterminated")
         rendered = response.meta.get("rendered", False)
         if (
             not rendered

@@ -42,6 +42,9 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     location: str | None = None
     truncate_to: int | None = None
+    # With truncate_to: False sends no Content-Length (the body ends where the connection closes, so
+    # HTTP cannot tell a cut body from a whole one).
+    length: bool = True
     gzip_bomb: int = 0
     served: int = 0
 
@@ -121,7 +124,10 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
             if fault.truncate_to is not None:
                 self.send_response(fault.status or 200)
                 self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
+                if fault.length:
+                    self.send_header("Content-Length", str(len(body)))
+                else:
+                    self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(body[: fault.truncate_to])
                 self.wfile.flush()

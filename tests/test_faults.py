@@ -136,6 +136,24 @@ def test_a_start_url_that_redirects_off_the_site_is_not_followed(site, elsewhere
     assert "0 articles found" in last_run(tmp_path / "db")["health_reasons"]
 
 
+@pytest.mark.parametrize("order", ["the moved one first", "the target first", "the moved one alone"])
+def test_an_article_sent_to_another_is_recorded_as_moved_and_the_other_is_stored(site, tmp_path, order):
+    """A helper's hostile review: the target's page, reached by the redirect, was an id_mismatch of the
+    moved article, and the target's own request was then dropped as a duplicate: neither stored, no
+    trace, exit 0. Or, the target fetched first, the moved article vanished without a row."""
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=301, location=CHI_BO)
+    paths = {"the moved one first": (THO_XUAN, CHI_BO), "the target first": (CHI_BO, THO_XUAN),
+             "the moved one alone": (THO_XUAN,)}[order]  # fmt: skip
+    result = crawl_urls(base_url, tmp_path / "db", *paths, settings={"CONCURRENT_REQUESTS": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    stored = rows(tmp_path / "db", "select id, extraction_status from articles")
+    assert stored == [{"id": "161020", "extraction_status": "ok"}]
+    (moved,) = failures(tmp_path / "db")
+    assert moved["kind"] == "moved" and moved["url"].endswith(THO_XUAN)
+    assert "article 152030 redirects to article 161020" in moved["reason"]
+
+
 @pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/x-152030.htm", "data:text/html,hi"])
 def test_a_redirect_to_another_scheme_is_not_followed(site, tmp_path, location):
     base_url, state = site
@@ -157,6 +175,22 @@ def test_a_truncated_page_gives_what_can_be_read_and_a_status(site, tmp_path):
     assert article["title"].startswith("Huyện Thường Xuân")
     assert article["body"].startswith("Thực hiện Nghị quyết số 22-NQ/TW")
     assert not crashed(result.stderr)
+
+
+@pytest.mark.parametrize("cut", [True, False])
+def test_a_page_sent_without_a_length_and_cut_short_is_truncated(site, tmp_path, cut):
+    """A helper's hostile review: with no Content-Length the body ends where the connection closes,
+    and half an article was stored as `ok`, never fetched again. A whole page so sent is `ok`."""
+    base_url, state = site
+    page = page_for("141203").read_bytes()
+    path = "/huyen-thuong-xuan-nang-cao-nang-luc-lanh-dao-suc-chien-dau-cua-to-chuc-co-so-dang-141203.htm"
+    at = page.index("Qua đánh giá xếp loại".encode()) if cut else len(page)
+    state.faults[path] = Fault(truncate_to=at, length=False)
+    result = crawl_urls(base_url, tmp_path / "db", path)
+    (article,) = rows(tmp_path / "db", "select * from articles")
+    assert article["extraction_status"] == ("truncated" if cut else "ok")
+    assert article["body"].startswith("Thực hiện Nghị quyết số 22-NQ/TW")
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_a_page_cut_before_its_article_is_truncated_not_a_layout_change(site, tmp_path):

@@ -232,29 +232,21 @@ class GenericReading:
         )
 
     @cached_property
-    def _holds_blocks(self) -> set[Any]:
-        """The elements with a block anywhere inside (not only as a child): a block's text is read
-        from the innermost ones, once. One pass, each ancestor marked once: a block nested in an inline
-        element nested in a block, thousands deep (bytes that are no HTML), read every level whole."""
-        holds: set[Any] = set()
-        for el in self.root.iter():
-            if _tag(el) not in BLOCK_TAGS:
-                continue
-            parent = el.getparent()
-            while parent is not None and parent not in holds:
-                holds.add(parent)
-                parent = parent.getparent()
-        return holds
-
-    @cached_property
     def blocks(self) -> list[tuple[Any, str]]:
         """The page's text blocks (no block inside; paragraphs split at a blank line `<br><br>`),
         furniture and the blocks around the body left out, in document order."""
         out = []
-        holds_blocks = self._holds_blocks
-        for el in self.root.iter(*TEXT_BLOCK_TAGS):
-            if el in holds_blocks or self.is_excluded(el):
+        # A block inside a block read already (through an inline element: `<p><span><p>`) is in its
+        # text: read once, not again at every level (bytes that are no HTML nest thousands of them,
+        # and reading each whole made the page quadratic). One pass in document order.
+        read: set[Any] = set()
+        for el in self.root.iter():
+            if el.getparent() in read:
+                read.add(el)
                 continue
+            if _tag(el) not in TEXT_BLOCK_TAGS or _has_block_children(el) or self.is_excluded(el):
+                continue
+            read.add(el)
             for text in _paragraphs_of(el):
                 if text and not self._not_running_text(el, text):
                     out.append((el, text))
