@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     # How much lower the workers run than the crawl (added to their niceness, 0-19): the engine's
     # thread is the serial part, and the workers wait for pages when they take its core.
     "WORKER_NICENESS": 10,
+    # Seconds a worker may spend reading one page (0: no limit): past it the page fails as a
+    # parse_error, is fetched again by the next run, and the crawl goes on (and stops on Ctrl-C).
+    "PAGE_TIME_LIMIT": 60,
     # Bytes of downloaded pages the engine lets wait for the spider and the workers before it stops
     # taking new requests (Scrapy's default is 5 MB: a thousand small pages held in memory, as the
     # workers, running below the crawl, take them at their own pace). 1 MB is about 15 of the live

@@ -88,10 +88,27 @@ def exit_with_crawl(interval: float = ORPHAN_CHECK_INTERVAL, *, on_exit: Callabl
     threading.Thread(target=watch, name="exit-with-crawl", daemon=True).start()
 
 
-def _init_worker(niceness: int = 0) -> None:
+class PageTimeLimitError(Exception):
+    """A task ran longer than the workers' time limit (PAGE_TIME_LIMIT)."""
+
+
+_time_limit = 0.0  # seconds a task may run in this worker; 0: no limit
+
+
+def _over_time(signum: int, frame: Any) -> None:
+    raise PageTimeLimitError(f"reading the page took more than {_time_limit:g} s (PAGE_TIME_LIMIT)")
+
+
+def _init_worker(niceness: int = 0, time_limit: float = 0.0) -> None:
+    global _time_limit
     # Ctrl-C reaches the whole process group: the crawl stops gracefully and ends the workers;
     # a worker that died of the same signal would take the items it held with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A page that takes minutes to read held the engine (which waits for it) and a Ctrl-C with it:
+    # past the limit the task fails with PageTimeLimitError, raised between two Python steps.
+    _time_limit = time_limit
+    if time_limit > 0:
+        signal.signal(signal.SIGALRM, _over_time)
     if niceness:
         # The engine's one thread is the crawl's serial part: when the workers take a core it needs,
         # every worker waits for pages (see WORKER_NICENESS). Raising it is allowed to anyone.
@@ -113,7 +130,13 @@ class TaskError(Exception):
 def _call(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
     """Run a task in a worker; an error that could not come back as it is comes back as TaskError."""
     try:
-        return fn(*args, **kwargs)
+        if _time_limit > 0:
+            signal.setitimer(signal.ITIMER_REAL, _time_limit)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if _time_limit > 0:
+                signal.setitimer(signal.ITIMER_REAL, 0)
     except (BrokenProcessPool, StopIteration) as exc:  # the task's own pool; a `next()` run dry
         raise TaskError(f"{type(exc).__qualname__}: {exc}") from None
     except Exception as exc:
@@ -162,7 +185,9 @@ class _Executor:
         "waiting",
     )
 
-    def __init__(self, size: int, niceness: int = 0, counted: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self, size: int, niceness: int = 0, counted: Callable[[int], None] | None = None, time_limit: float = 0.0
+    ) -> None:
         os.environ[CRAWL_PID] = str(os.getpid())
         os.environ[CRAWL_STARTED] = process_started() or ""
         # Made now (the forkserver's socket goes in it) and named for the forkserver, which inherits it.
@@ -170,7 +195,9 @@ class _Executor:
         context = multiprocessing.get_context("forkserver")
         # The forkserver imports this module first: its own watch makes it exit with the crawl.
         context.set_forkserver_preload(["crawler._forkserver_guard"])
-        self.pool = ProcessPoolExecutor(size, mp_context=context, initializer=_init_worker, initargs=(niceness,))
+        self.pool = ProcessPoolExecutor(
+            size, mp_context=context, initializer=_init_worker, initargs=(niceness, time_limit)
+        )
         # Every worker with the first task, before the pool's thread starts (as the pool does for
         # "fork"), not one a task: a worker started while that thread is between two waits is not
         # watched, and its death goes unnoticed until another task comes (after the last page, never).
@@ -340,9 +367,17 @@ class WorkerPool:
     `WorkerPool.of(crawler)` is how a component finds the pool of its crawl; without workers it runs
     each step in-process."""
 
-    def __init__(self, size: int, stats: Any = None, close_timeout: float = CLOSE_TIMEOUT, niceness: int = 0) -> None:
+    def __init__(
+        self,
+        size: int,
+        stats: Any = None,
+        close_timeout: float = CLOSE_TIMEOUT,
+        niceness: int = 0,
+        time_limit: float = 0.0,
+    ) -> None:
         self.size = size
         self.niceness = niceness
+        self.time_limit = time_limit
         self.stats = stats
         self.close_timeout = close_timeout
         self._executor: _Executor | None = None
@@ -353,7 +388,12 @@ class WorkerPool:
         size = worker_count(crawler.settings.get("WORKER_PROCESSES"))
         if size <= 0:
             raise NotConfigured("WORKER_PROCESSES is 0: the per-page steps run in the crawl's process")
-        pool = cls(size, crawler.stats, niceness=worker_niceness(crawler.settings.get("WORKER_NICENESS")))
+        pool = cls(
+            size,
+            crawler.stats,
+            niceness=worker_niceness(crawler.settings.get("WORKER_NICENESS")),
+            time_limit=crawler.settings.getfloat("PAGE_TIME_LIMIT"),
+        )
         _POOLS[crawler] = pool
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
@@ -388,7 +428,7 @@ class WorkerPool:
         async with self._alone_lock[1]:  # one at a time: memory may be what kills the workers
             if self.stats is not None:
                 self.stats.inc_value("workers/tasks_read_alone")
-            executor = _Executor(1, self.niceness)
+            executor = _Executor(1, self.niceness, time_limit=self.time_limit)
             try:
                 return await executor.run(fn, args, kwargs)
             except BrokenProcessPool:
@@ -411,7 +451,7 @@ class WorkerPool:
 
     def _current(self) -> _Executor:
         if self._executor is None:
-            self._executor = _Executor(self.size, self.niceness, self._count_batch)
+            self._executor = _Executor(self.size, self.niceness, self._count_batch, self.time_limit)
         return self._executor
 
     async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:

@@ -193,6 +193,17 @@ def test_a_page_sent_without_a_length_and_cut_short_is_truncated(site, tmp_path,
     assert result.returncode == 0, result.stderr[-2000:]
 
 
+def test_a_page_read_past_the_time_limit_is_a_failure_and_the_crawl_goes_on(site, tmp_path):
+    """PAGE_TIME_LIMIT, so short here that no page can be read within it: each page fails in its
+    worker, is recorded for the next run, and the crawl ends (a page read for minutes held it)."""
+    base_url, _ = site
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN, CHI_BO, settings={"PAGE_TIME_LIMIT": "0.000001"})
+    assert result.returncode == 1 and not crashed(result.stderr)
+    found = failures(tmp_path / "db")
+    assert [f["kind"] for f in found] == ["parse_error", "parse_error"]
+    assert all("PAGE_TIME_LIMIT" in f["reason"] for f in found)
+
+
 def test_a_page_cut_before_its_article_is_truncated_not_a_layout_change(site, tmp_path):
     """A helper's hostile review: a download cut before `<article>` (Scrapy knew data was lost) was
     stored as `missing_body`, and the run exited 1 blaming the layout ("layout changed?"). Nor is it

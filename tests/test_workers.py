@@ -637,3 +637,33 @@ def test_the_forkserver_ignores_a_ctrl_c_from_its_first_import_and_unblocks_it()
     result = subprocess.run([sys.executable, "-c", GUARDED], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=120, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})  # fmt: skip
     assert result.returncode == 0 and result.stdout.strip() == "alive", result.stderr[-2000:]
+
+
+def spin(seconds: float) -> str:
+    """A page that takes `seconds` to read, in Python steps (a quadratic walk of a hostile page)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    return "read"
+
+
+def test_a_page_read_past_the_time_limit_fails_alone_and_the_worker_goes_on():
+    """A helper's hostile review: a page that took minutes to read held the engine, and a Ctrl-C,
+    until it was done. Past PAGE_TIME_LIMIT its task fails; the pages after it are read as before."""
+    from crawler.workers import PageTimeLimitError
+
+    pool = WorkerPool(1, MemoryStatsCollector(get_crawler()), time_limit=0.5)
+
+    async def go():
+        started = time.monotonic()
+        slow = await asyncio.gather(pool.run(spin, 30.0), return_exceptions=True)
+        took = time.monotonic() - started
+        return slow[0], took, await pool.run(spin, 0.0), await pool.run(square, 7)
+
+    try:
+        error, took, after, squared = asyncio.run(go())
+    finally:
+        pool.close()
+    assert isinstance(error, PageTimeLimitError) and "PAGE_TIME_LIMIT" in str(error)
+    assert took < 15  # not the task's 30 s: the limit stopped it
+    assert (after, squared) == ("read", 49)

@@ -55,6 +55,7 @@ NUMBER_SETTINGS = (
     ("HEALTH_MIN_ARTICLES", int, 0, None),
     ("HEALTH_MAX_EMPTY_BODIES", int, 0, None),
     ("HEALTH_MAX_ERRORS", int, 0, None),
+    ("PAGE_TIME_LIMIT", float, 0, 86_400),
 )
 
 
