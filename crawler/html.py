@@ -82,3 +82,31 @@ def has_text(el: Any) -> bool:
         if node is not el and node.tail and node.tail.strip():
             return True
     return False
+
+
+def loose_paragraphs(el: Any, blocks: frozenset[str]) -> list[str]:
+    """The text of `el` outside the blocks inside it (`<div><span>text<p>...</p>more</span></div>`:
+    those are read on their own), cut at each of them; scripts and styles left out as in `element_text`."""
+    parts: list[list[str]] = [[]]
+    stack: list[Any] = [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            parts[-1].append(node)
+            continue
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if node is not el and tag in blocks:
+            parts.append([])  # a block of its own: the text before it and after it are two paragraphs
+            continue
+        if tag == "br":
+            parts[-1].append(" ")
+            continue
+        if not tag or tag in _SKIPPED_TAGS:
+            continue
+        if node.text:
+            parts[-1].append(node.text)
+        for child in reversed(node):
+            if child.tail:
+                stack.append(child.tail)
+            stack.append(child)
+    return [text for text in (clean_text("".join(part)) for part in parts) if text]

@@ -54,6 +54,12 @@ class SiteBoundaryMiddleware:
         site = getattr(self.crawler.spider, "site", None)
         if site is not None:
             source, moved_to = site.article_id(request.url), site.article_id(target.geturl())
+            chain = {site.article_id(url) for url in request.meta.get("redirect_urls", ())} | {source}
+            if source and moved_to and moved_to != source and moved_to in chain:
+                # A → B → A: followed, each hop (never filtered) would go round until the redirect limit,
+                # and both be fetched again by every run.
+                self.crawler.stats.inc_value("boundary/redirect_loop")
+                raise IgnoreRequest(f"redirect loop: article {source} sends back to article {moved_to}")
             if source and moved_to and source != moved_to:
                 # One article sends to another: the request Scrapy builds for it copies this one. Not
                 # filtered as a duplicate (that article may have been fetched already: the move would

@@ -13,6 +13,7 @@ from typing import Any
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
+import crawler.encoding  # noqa: F401  (registers utf-8-cp1258, which the spider may choose for a page)
 from crawler.figures import Bounds, extract_rows
 from crawler.items import content_hash
 from crawler.loaders import LoadResult, load_article

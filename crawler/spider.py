@@ -69,10 +69,11 @@ _HTML_END_BYTES_RE = re.compile(_HTML_END_RE.pattern.encode(), re.IGNORECASE)
 
 
 def _cut_where_http_cannot_tell(response: TextResponse) -> bool:
-    """A page sent without a length, whose end is where the connection closed, and that does not
-    end as HTML does: cut short (a helper's hostile review: half an article stored as read whole,
-    never fetched again). A page with a length, or a chunked one cut short, Scrapy flags itself."""
-    if b"Content-Length" in response.headers or response.meta.get("rendered"):
+    """A page whose end is where the connection closed (Scrapy's `partial`: no length, not chunked),
+    and that does not end as HTML does: cut short (a helper's hostile review: half an article stored
+    as read whole, never fetched again). A page with a length, or a chunked one, whose end HTTP
+    itself marks, Scrapy flags `dataloss` when it is cut."""
+    if "partial" not in response.flags or response.meta.get("rendered"):
         return False
     return not _HTML_END_BYTES_RE.search(response.body) and not _HTML_END_RE.search(response.text)  # UTF-16 too
 
@@ -86,6 +87,8 @@ def _refusal_kind(message: str, default: str) -> str:
         return "offsite_redirect"
     if lowered.startswith("bad redirect"):
         return "bad_redirect"
+    if lowered.startswith("redirect loop"):
+        return "redirect_loop"
     return default
 
 
@@ -467,7 +470,10 @@ class SiteSpider(scrapy.Spider):
         ):
             # The body is written by the page's script (or missing): ask Chromium for the page.
             stats.inc_value("render/requested")
-            yield response.request.replace(meta={"playwright": True, "rendered": True}, dont_filter=True)
+            # The id decided above goes with it (after a move, the article landed on, not the one sent away).
+            yield response.request.replace(
+                meta={"playwright": True, "rendered": True}, cb_kwargs={"requested_id": requested_id}, dont_filter=True
+            )
             return
         if rendered:
             stats.inc_value("render/succeeded" if item.get("body") else "render/no_body")
@@ -519,7 +525,10 @@ class SiteSpider(scrapy.Spider):
             yield self.failure_item(url, "timeout", None, f"no answer in time after retries ({failure.value})")
         elif failure.check(IgnoreRequest):
             text = str(failure.value)
-            yield self.failure_item(url, _refusal_kind(text, "ignored"), None, text or type(failure.value).__name__)
+            yield self.failure_item(
+                url, _refusal_kind(text, "ignored"), None, text or type(failure.value).__name__,
+                article=request.cb_kwargs.get("requested_id"),  # a redirect's hop is still the requested article's
+            )  # fmt: skip
         elif failure.check(DNSLookupError):
             yield self.failure_item(url, "network", None, f"DNS lookup failed: {failure.value}")
         else:

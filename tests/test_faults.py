@@ -154,6 +154,30 @@ def test_an_article_sent_to_another_is_recorded_as_moved_and_the_other_is_stored
     assert "article 152030 redirects to article 161020" in moved["reason"]
 
 
+def test_an_article_sent_to_one_written_by_script_is_rendered_as_that_one(site, tmp_path):
+    """A review: the browser's request kept the moved article's id, so the rendered page was an
+    id_mismatch of it, and the target, counted as requested, was never stored."""
+    base_url, state = site
+    scripted = "/lang-chanh-nang-cao-chat-luong-to-chuc-co-so-dang-151204.htm"
+    state.faults[THO_XUAN] = Fault(status=301, location=scripted)
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN)
+    assert result.returncode == 0, result.stderr[-2000:]
+    stored = rows(tmp_path / "db", "select id, extraction_status from articles")
+    assert stored == [{"id": "151204", "extraction_status": "ok"}]
+    assert [f["kind"] for f in failures(tmp_path / "db")] == ["moved"]
+
+
+def test_two_articles_sent_to_each_other_are_one_loop_not_twenty_fetches(site, tmp_path):
+    """A review: each hop, never filtered as a duplicate, went round to the redirect limit (43
+    requests), and both articles were recorded to be fetched again by every run."""
+    base_url, state = site
+    state.faults[THO_XUAN] = Fault(status=301, location=CHI_BO)
+    state.faults[CHI_BO] = Fault(status=301, location=THO_XUAN)
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN)
+    assert [f["kind"] for f in failures(tmp_path / "db")] == ["redirect_loop"]
+    assert len([r for r in state.requests if r.endswith((THO_XUAN, CHI_BO))]) <= 3
+
+
 @pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/x-152030.htm", "data:text/html,hi"])
 def test_a_redirect_to_another_scheme_is_not_followed(site, tmp_path, location):
     base_url, state = site

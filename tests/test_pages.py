@@ -88,6 +88,13 @@ def test_windows_1258_page_equals_utf8_version(name):
         assert dict(item) == dict(utf8)
 
 
+def _pasted(raw: bytes) -> bytes:
+    """UTF-8 bytes whose first paragraph is in Windows-1258, as pasted from an old document."""
+    start = raw.index(b"<p>") + 3
+    end = raw.index(b"</p>", start)
+    return raw[:start] + to_cp1258(raw[start:end].decode()) + raw[end:]
+
+
 def _stray(raw: bytes, n: int) -> bytes:
     """UTF-8 bytes with `n` stray single bytes (0x92, a Windows right quote) pasted into the body."""
     return raw.replace(b"</p>", b"\x92</p>", n)
@@ -98,8 +105,10 @@ def _stray(raw: bytes, n: int) -> bytes:
     [
         ("UTF-8, valid", lambda raw: raw, "utf-8", None),
         # A helper's hostile review: one stray byte made the whole page Windows-1258 mojibake, stored as read well.
-        ("UTF-8 with one stray byte", lambda raw: _stray(raw, 1), "utf-8", None),
-        ("UTF-8 with three stray bytes", lambda raw: _stray(raw, 3), "utf-8", None),
+        ("UTF-8 with one stray byte", lambda raw: _stray(raw, 1), "utf-8", "utf-8-cp1258"),
+        ("UTF-8 with three stray bytes", lambda raw: _stray(raw, 3), "utf-8", "utf-8-cp1258"),
+        # A review: a paragraph pasted from a Windows-1258 document was stored as replacement characters.
+        ("UTF-8 with a Windows-1258 paragraph", lambda raw: _pasted(raw), "utf-8", "utf-8-cp1258"),
         ("Windows-1258 labelled UTF-8", lambda raw: to_cp1258(raw.decode()), "utf-8", "cp1258"),
         # Windows-1258 bytes whose page says ISO-8859-1: a Western label cannot spell Vietnamese.
         (
@@ -109,6 +118,9 @@ def _stray(raw: bytes, n: int) -> bytes:
             "cp1258",
         ),
         ("UTF-8 labelled ISO-8859-1", lambda raw: raw, "iso-8859-1", "utf-8"),
+        # A review: a Western label in the header (or the page's alone) was still read as Latin-1.
+        ("Windows-1258 labelled ISO-8859-1", lambda raw: to_cp1258(raw.decode()), "iso-8859-1", "cp1258"),
+        ("Windows-1258 labelled Windows-1252", lambda raw: to_cp1258(raw.decode()), "windows-1252", "cp1258"),
     ],
 )
 def test_the_encoding_a_page_is_read_with(name, make, declared, expected):
@@ -117,18 +129,42 @@ def test_the_encoding_a_page_is_read_with(name, make, declared, expected):
     assert better_encoding(make(page_for("152030").read_bytes()), declared) == expected
 
 
-def test_a_utf8_page_with_a_stray_byte_reads_as_the_page_without_it():
-    """What a browser shows: the page's text, with one replacement character where the byte was
-    (as the spider reads a page: its encoding repaired first)."""
+@pytest.mark.parametrize("make", [lambda raw: _stray(raw, 1), _pasted], ids=["a stray byte", "a pasted paragraph"])
+def test_a_utf8_page_with_windows_1258_bytes_in_it_reads_as_the_page(make):
+    """Both parts readable, as the spider reads a page (its encoding repaired first, then decoded in
+    the page step as a worker does): the stray byte (0x92) is the right quote it was in Windows-1258,
+    the pasted paragraph its own words."""
     from crawler.encoding import repair_encoding
 
     url = "http://127.0.0.1/x-152030.htm"
-    clean = load_article(response_for(page_for("152030"), url), "", SITE).item
-    raw = _stray(page_for("152030").read_bytes(), 1)
+    clean = read_page("baothanhhoa", page_for("152030").read_bytes(), url, "utf-8").values
+    raw = make(page_for("152030").read_bytes())
     response, _ = repair_encoding(HtmlResponse(url=url, body=raw, headers={"Content-Type": "text/html; charset=utf-8"}))
-    stray = load_article(response, "", SITE)
-    assert stray.item["title"] == clean["title"]
-    assert stray.item["body"].replace("\ufffd", "") == clean["body"]
+    mixed = read_page("baothanhhoa", response.body, url, response.encoding).values
+    assert mixed["title"] == clean["title"]
+    assert "\ufffd" not in mixed["body"]
+    assert mixed["body"].replace("\u2019", "") == clean["body"].replace("\u2019", "")
+
+
+@pytest.mark.parametrize(
+    ("flags", "ends", "cut"),
+    [
+        (["partial"], False, True),  # ended where the connection closed, and not as HTML ends: cut
+        (["partial"], True, False),  # ended where the connection closed, whole
+        ([], False, False),  # chunked or with a length, whole: HTTP says where it ends (a review)
+    ],
+)
+def test_a_page_is_cut_short_where_http_cannot_tell_only_when_it_does_not_end_as_html(flags, ends, cut):
+    from crawler.spider import _cut_where_http_cannot_tell
+
+    body = page_for("141203").read_bytes()
+    if not ends:
+        body = body.replace(b"</body>", b"").replace(b"</html>", b"")
+    from scrapy import Request
+
+    url = "http://127.0.0.1/x-141203.htm"
+    response = HtmlResponse(url=url, body=body, flags=flags, encoding="utf-8", request=Request(url))
+    assert _cut_where_http_cannot_tell(response) is cut
 
 
 def test_cp1258_fixture_is_what_the_encoder_makes():

@@ -23,10 +23,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-
 from crawler.generic import vocabulary as v
-from crawler.html import element_text, has_text, short_text
+from crawler.html import element_text, has_text, loose_paragraphs, short_text
 from crawler.site import Site
 from crawler.text import clean_text, parse_vn_datetime
 
@@ -89,16 +87,20 @@ def _has_block_children(el: Any) -> bool:
 
 
 def _link_text_length(el: Any) -> int:
-    """The text of the links in `el`, each outermost link read once: a link inside a link (bytes
-    that are no HTML nest thousands) is already in the text of the one around it."""
-    total = depth = 0
-    for event, node in etree.iterwalk(el, events=("start", "end"), tag="a"):
-        if event == "start":
-            if not depth:
-                total += len(element_text(node))
-            depth += 1
-        else:
-            depth -= 1
+    """The text of the links in the block `el`, each outermost link read once (a link inside a link
+    is in its text), the blocks inside `el` or a link left to themselves (they are blocks of their
+    own, see `blocks`): each element walked once, nested thousands deep or not."""
+    total = 0
+    stack = [el]
+    while stack:
+        node = stack.pop()
+        tag = _tag(node)
+        if node is not el and tag in BLOCK_TAGS:
+            continue
+        if tag == "a":
+            total += sum(map(len, loose_paragraphs(node, BLOCK_TAGS)))  # a block inside a link is its own
+            continue
+        stack.extend(node)
     return total
 
 
@@ -236,18 +238,18 @@ class GenericReading:
         """The page's text blocks (no block inside; paragraphs split at a blank line `<br><br>`),
         furniture and the blocks around the body left out, in document order."""
         out = []
-        # A block inside a block read already (through an inline element: `<p><span><p>`) is in its
-        # text: read once, not again at every level (bytes that are no HTML nest thousands of them,
-        # and reading each whole made the page quadratic). One pass in document order.
-        read: set[Any] = set()
-        for el in self.root.iter():
-            if el.getparent() in read:
-                read.add(el)
+        # A block with no block child may hold blocks deeper, through an inline element (`<div><span>
+        # <p>`): those are read on their own, and it gives only the text outside them. Reading it whole
+        # read theirs twice, and at every level of a nest (bytes that are no HTML make thousands of
+        # levels) made the page quadratic. Which elements hold a block: one pass, children first.
+        holds: set[Any] = set()
+        for el in reversed(list(self.root.iter())):
+            if any(child in holds or _tag(child) in BLOCK_TAGS for child in el):
+                holds.add(el)
+        for el in self.root.iter(*TEXT_BLOCK_TAGS):
+            if _has_block_children(el) or self.is_excluded(el):
                 continue
-            if _tag(el) not in TEXT_BLOCK_TAGS or _has_block_children(el) or self.is_excluded(el):
-                continue
-            read.add(el)
-            for text in _paragraphs_of(el):
+            for text in loose_paragraphs(el, BLOCK_TAGS) if el in holds else _paragraphs_of(el):
                 if text and not self._not_running_text(el, text):
                     out.append((el, text))
         return out
