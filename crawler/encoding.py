@@ -99,7 +99,9 @@ def better_encoding(body: bytes, declared: str | None) -> str | None:
     if utf8 and not body.isascii():
         return "utf-8"
     if declared in _WESTERN and not body.isascii():
-        return LEGACY_ENCODING  # labelled Western, in the header or the page: Windows-1258 on this site
+        # Labelled Western, in the header or the page: Windows-1258 on this site, or UTF-8 with a
+        # paste of it (valid UTF-8 alone took the branch above).
+        return MIXED_ENCODING if _holds_utf8(body) else LEGACY_ENCODING
     return None
 
 

@@ -84,29 +84,47 @@ def has_text(el: Any) -> bool:
     return False
 
 
-def loose_paragraphs(el: Any, blocks: frozenset[str]) -> list[str]:
-    """The text of `el` outside the blocks inside it (`<div><span>text<p>...</p>more</span></div>`:
-    those are read on their own), cut at each of them; scripts and styles left out as in `element_text`."""
+_END = object()  # where a block inside the walk ends
+
+
+def paragraphs_across_blocks(el: Any, blocks: frozenset[str], skip: Any = None) -> list[str]:
+    """The paragraphs of `el` and of the blocks inside it, in document order, each once: the text
+    is cut where a block inside begins or ends (`<div><span>A<p>B</p>C</span></div>`: A, B, C) and at
+    a blank line (`<br><br>`). `skip(node)`: a subtree left out (furniture); scripts and styles are,
+    as in `element_text`. One walk of the subtree, however deep the blocks nest."""
     parts: list[list[str]] = [[]]
+    breaks = 0  # <br> since the last words
     stack: list[Any] = [el]
     while stack:
         node = stack.pop()
+        if node is _END:
+            parts.append([])
+            breaks = 0
+            continue
         if isinstance(node, str):
+            if node.strip():
+                if breaks >= 2:
+                    parts.append([])
+                breaks = 0
             parts[-1].append(node)
             continue
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if node is not el and tag in blocks:
-            parts.append([])  # a block of its own: the text before it and after it are two paragraphs
-            continue
         if tag == "br":
+            breaks += 1
             parts[-1].append(" ")
             continue
-        if not tag or tag in _SKIPPED_TAGS:
+        inner_block = node is not el and tag in blocks
+        if inner_block:
+            parts.append([])  # what follows a block, left out or not, is another paragraph
+            breaks = 0
+        if not tag or tag in _SKIPPED_TAGS or (node is not el and skip is not None and skip(node)):
             continue
-        if node.text:
-            parts[-1].append(node.text)
-        for child in reversed(node):
+        if inner_block:
+            stack.append(_END)
+        children: list[Any] = [node.text] if node.text else []
+        for child in node:
+            children.append(child)
             if child.tail:
-                stack.append(child.tail)
-            stack.append(child)
+                children.append(child.tail)
+        stack.extend(reversed(children))
     return [text for text in (clean_text("".join(part)) for part in parts) if text]

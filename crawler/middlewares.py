@@ -51,6 +51,12 @@ class SiteBoundaryMiddleware:
         if allowed and target.hostname not in allowed:
             self.crawler.stats.inc_value("boundary/offsite_redirect")
             raise IgnoreRequest(f"offsite redirect: to {target.hostname!r} ({location!r})")
+        hops = request.meta.get("redirect_urls", ())
+        if target.geturl() == request.url or target.geturl() in hops:
+            # Back to an address already on the way (one article under two addresses, or two
+            # articles): Scrapy drops the hop as a duplicate, without a word.
+            self.crawler.stats.inc_value("boundary/redirect_loop")
+            raise IgnoreRequest(f"redirect loop: {request.url} sends back to {target.geturl()}")
         site = getattr(self.crawler.spider, "site", None)
         if site is not None:
             source, moved_to = site.article_id(request.url), site.article_id(target.geturl())

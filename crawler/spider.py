@@ -434,11 +434,14 @@ class SiteSpider(scrapy.Spider):
             # The site sends article A to article B, whose page this is: B is stored as B (read
             # from its own address), and A is recorded as moved (it used to be lost: B's page was
             # an id_mismatch of A, and B's own request was then dropped as a duplicate).
-            stats.inc_value("spider/articles/moved")
-            yield self.failure_item(
-                response.meta["redirect_urls"][0], "moved", response.status,
-                f"article {requested_id} redirects to article {landed} ({response.url})", article=requested_id,
-            )  # fmt: skip
+            hops = {self.site.article_id(url): url for url in response.meta["redirect_urls"]}  # A → B → C: A and B
+            for moved_id, moved_url in hops.items():
+                if moved_id and moved_id != landed:
+                    stats.inc_value("spider/articles/moved")
+                    yield self.failure_item(
+                        moved_url, "moved", response.status,
+                        f"article {moved_id} redirects to article {landed} ({response.url})", article=moved_id,
+                    )  # fmt: skip
             requested_id = landed
             self._requested_ids.add(landed)
         others = sorted({i for i in (*page.claimed_ids, landed) if i and i != requested_id})

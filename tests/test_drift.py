@@ -76,6 +76,11 @@ PARAGRAPH = "Năm 2024, Đảng bộ xã kết nạp 14 đảng viên mới, vư
          [PARAGRAPH, PARAGRAPH[:90]], None),
         (f"<h1>Tiêu đề</h1><table><tr><td><font><p>{PARAGRAPH}</p><p>{PARAGRAPH[:90]}</p></font></td></tr></table>",
          [PARAGRAPH, PARAGRAPH[:90]], None),
+        # text before, between and after such paragraphs, and blank lines in it: each its own, in
+        # the page's order (a second review: lost, reordered, or merged)
+        (f'<h1>Tiêu đề</h1><div class="c"><span>{PARAGRAPH[:80]}<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p>'
+         f'{PARAGRAPH[:70]}<br><br>{PARAGRAPH[:60]}</span></div>',
+         [PARAGRAPH[:80], PARAGRAPH, PARAGRAPH, PARAGRAPH[:70], PARAGRAPH[:60]], None),
         # text beside such a paragraph, outside it: a paragraph of its own, not the whole read again
         (f'<h1>Tiêu đề</h1><div class="c"><span>{PARAGRAPH}<p class="tac-gia">Hà Linh</p></span></div>',
          [PARAGRAPH], "Hà Linh"),

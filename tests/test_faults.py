@@ -154,6 +154,44 @@ def test_an_article_sent_to_another_is_recorded_as_moved_and_the_other_is_stored
     assert "article 152030 redirects to article 161020" in moved["reason"]
 
 
+def test_one_article_sent_between_two_of_its_addresses_is_a_redirect_loop(site, tmp_path):
+    """A second review: the hop back was dropped as a duplicate, and the article vanished without a row."""
+    base_url, state = site
+    other = THO_XUAN.replace("tho-xuan-trao", "tho-xuan-da-trao")
+    state.faults[THO_XUAN] = Fault(status=301, location=other)
+    state.faults[other] = Fault(status=301, location=THO_XUAN)
+    crawl_urls(base_url, tmp_path / "db", THO_XUAN)
+    assert [(f["kind"]) for f in failures(tmp_path / "db")] == ["redirect_loop"]
+
+
+def test_a_windows_1258_paragraph_in_a_utf8_page_is_stored_as_written(site, tmp_path):
+    """Decoded in the worker processes, which must know the codec the spider chose (a second review:
+    without it they fell back to UTF-8 with replacement characters, silently)."""
+    base_url, state = site
+    raw = page_for("152030").read_bytes()
+    start = raw.index(b"<p>", raw.index(b"article__body")) + 3
+    end = raw.index(b"</p>", start)
+    paragraph = raw[start:end].decode()
+    state.faults[THO_XUAN] = Fault(body=raw[:start] + to_cp1258(paragraph) + raw[end:])
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (article,) = rows(tmp_path / "db", "select body, extraction_status from articles")
+    assert "\ufffd" not in article["body"] and article["body"].startswith(paragraph.strip()[:40])
+    assert run_stats_of(tmp_path / "db")["spider/encoding/repaired/utf-8-cp1258"] == "1"
+
+
+def test_each_article_of_a_chain_of_redirects_is_recorded_as_moved(site, tmp_path):
+    base_url, state = site
+    scripted = "/lang-chanh-nang-cao-chat-luong-to-chuc-co-so-dang-151204.htm"
+    state.faults[THO_XUAN] = Fault(status=301, location=scripted)
+    state.faults[scripted] = Fault(status=302, location=CHI_BO)
+    result = crawl_urls(base_url, tmp_path / "db", THO_XUAN)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [r["id"] for r in rows(tmp_path / "db", "select id from articles")] == ["161020"]
+    moved = rows(tmp_path / "db", "select article_id, kind from failures order by article_id")
+    assert moved == [{"article_id": "151204", "kind": "moved"}, {"article_id": "152030", "kind": "moved"}]
+
+
 def test_an_article_sent_to_one_written_by_script_is_rendered_as_that_one(site, tmp_path):
     """A review: the browser's request kept the moved article's id, so the rendered page was an
     id_mismatch of it, and the target, counted as requested, was never stored."""

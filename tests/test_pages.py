@@ -121,6 +121,12 @@ def _stray(raw: bytes, n: int) -> bytes:
         # A review: a Western label in the header (or the page's alone) was still read as Latin-1.
         ("Windows-1258 labelled ISO-8859-1", lambda raw: to_cp1258(raw.decode()), "iso-8859-1", "cp1258"),
         ("Windows-1258 labelled Windows-1252", lambda raw: to_cp1258(raw.decode()), "windows-1252", "cp1258"),
+        (
+            "UTF-8 with a Windows-1258 paragraph labelled ISO-8859-1",
+            lambda raw: _pasted(raw),
+            "iso-8859-1",
+            "utf-8-cp1258",
+        ),
     ],
 )
 def test_the_encoding_a_page_is_read_with(name, make, declared, expected):

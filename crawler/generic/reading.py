@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.generic import vocabulary as v
-from crawler.html import element_text, has_text, loose_paragraphs, short_text
+from crawler.html import element_text, has_text, paragraphs_across_blocks, short_text
 from crawler.site import Site
 from crawler.text import clean_text, parse_vn_datetime
 
@@ -86,6 +86,26 @@ def _has_block_children(el: Any) -> bool:
     return any(_tag(child) in BLOCK_TAGS for child in el)
 
 
+def _text_outside_blocks(el: Any) -> int:
+    """The characters of `el`'s own text, the blocks inside it (and scripts, styles) left out."""
+    total, stack = 0, [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            total += len(node.strip())
+            continue
+        tag = _tag(node)
+        if node is not el and (tag in BLOCK_TAGS or tag in SKIPPED_TAGS or not tag):
+            continue  # its tail, outside it, is on the stack already
+        if node.text:
+            total += len(node.text.strip())
+        for child in node:
+            stack.append(child)
+            if child.tail:
+                stack.append(child.tail)
+    return total
+
+
 def _link_text_length(el: Any) -> int:
     """The text of the links in the block `el`, each outermost link read once (a link inside a link
     is in its text), the blocks inside `el` or a link left to themselves (they are blocks of their
@@ -98,7 +118,7 @@ def _link_text_length(el: Any) -> int:
         if node is not el and tag in BLOCK_TAGS:
             continue
         if tag == "a":
-            total += sum(map(len, loose_paragraphs(node, BLOCK_TAGS)))  # a block inside a link is its own
+            total += _text_outside_blocks(node)  # a block inside a link is a paragraph, not a link
             continue
         stack.extend(node)
     return total
@@ -239,17 +259,27 @@ class GenericReading:
         furniture and the blocks around the body left out, in document order."""
         out = []
         # A block with no block child may hold blocks deeper, through an inline element (`<div><span>
-        # <p>`): those are read on their own, and it gives only the text outside them. Reading it whole
-        # read theirs twice, and at every level of a nest (bytes that are no HTML make thousands of
-        # levels) made the page quadratic. Which elements hold a block: one pass, children first.
+        # <p>`): it is read with them, in one walk, cut at each of them (`paragraphs_across_blocks`),
+        # and they are not read again. Reading it whole and then each of them read their text twice,
+        # and at every level of a nest (bytes that are no HTML make thousands of levels) made the page
+        # quadratic. Which elements hold a block: one pass, children first.
         holds: set[Any] = set()
         for el in reversed(list(self.root.iter())):
             if any(child in holds or _tag(child) in BLOCK_TAGS for child in el):
                 holds.add(el)
-        for el in self.root.iter(*TEXT_BLOCK_TAGS):
-            if _has_block_children(el) or self.is_excluded(el):
+        handled: set[Any] = set()  # inside a block read with the blocks it holds
+        for el in self.root.iter():
+            if el.getparent() in handled:
+                handled.add(el)
                 continue
-            for text in loose_paragraphs(el, BLOCK_TAGS) if el in holds else _paragraphs_of(el):
+            if _tag(el) not in TEXT_BLOCK_TAGS or _has_block_children(el) or self.is_excluded(el):
+                continue
+            if el in holds:
+                handled.add(el)
+                texts = paragraphs_across_blocks(el, BLOCK_TAGS, skip=self.is_excluded)
+            else:
+                texts = _paragraphs_of(el)
+            for text in texts:
                 if text and not self._not_running_text(el, text):
                     out.append((el, text))
         return out
