@@ -23,8 +23,10 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from crawler.generic import vocabulary as v
-from crawler.html import element_text, has_text, paragraphs_across_blocks, short_text
+from crawler.html import element_text, has_text, short_text
 from crawler.site import Site
 from crawler.text import clean_text, parse_vn_datetime
 
@@ -86,41 +88,17 @@ def _has_block_children(el: Any) -> bool:
     return any(_tag(child) in BLOCK_TAGS for child in el)
 
 
-def _text_outside_blocks(el: Any) -> int:
-    """The characters of `el`'s own text, the blocks inside it (and scripts, styles) left out."""
-    total, stack = 0, [el]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            total += len(node.strip())
-            continue
-        tag = _tag(node)
-        if node is not el and (tag in BLOCK_TAGS or tag in SKIPPED_TAGS or not tag):
-            continue  # its tail, outside it, is on the stack already
-        if node.text:
-            total += len(node.text.strip())
-        for child in node:
-            stack.append(child)
-            if child.tail:
-                stack.append(child.tail)
-    return total
-
-
 def _link_text_length(el: Any) -> int:
-    """The text of the links in the block `el`, each outermost link read once (a link inside a link
-    is in its text), the blocks inside `el` or a link left to themselves (they are blocks of their
-    own, see `blocks`): each element walked once, nested thousands deep or not."""
-    total = 0
-    stack = [el]
-    while stack:
-        node = stack.pop()
-        tag = _tag(node)
-        if node is not el and tag in BLOCK_TAGS:
-            continue
-        if tag == "a":
-            total += _text_outside_blocks(node)  # a block inside a link is a paragraph, not a link
-            continue
-        stack.extend(node)
+    """The text of the links in `el`, each outermost link read once: a link inside a link (bytes
+    that are no HTML nest thousands) is already in the text of the one around it."""
+    total = depth = 0
+    for event, node in etree.iterwalk(el, events=("start", "end"), tag="a"):
+        if event == "start":
+            if not depth:
+                total += len(element_text(node))
+            depth += 1
+        else:
+            depth -= 1
     return total
 
 
@@ -219,6 +197,14 @@ class GenericReading:
     def is_excluded(self, el: Any) -> bool:
         return el in self._inside_excluded
 
+    def _links_in(self, el: Any) -> int:
+        """`_link_text_length`, once an element: a block cut into thousands of paragraphs at its
+        blank lines asked it again for each of them."""
+        cache = self.__dict__.setdefault("_link_lengths", {})
+        if el not in cache:
+            cache[el] = _link_text_length(el)
+        return cache[el]
+
     # -- the body ---------------------------------------------------------------------------------
 
     @cached_property
@@ -258,28 +244,19 @@ class GenericReading:
         """The page's text blocks (no block inside; paragraphs split at a blank line `<br><br>`),
         furniture and the blocks around the body left out, in document order."""
         out = []
-        # A block with no block child may hold blocks deeper, through an inline element (`<div><span>
-        # <p>`): it is read with them, in one walk, cut at each of them (`paragraphs_across_blocks`),
-        # and they are not read again. Reading it whole and then each of them read their text twice,
-        # and at every level of a nest (bytes that are no HTML make thousands of levels) made the page
-        # quadratic. Which elements hold a block: one pass, children first.
-        holds: set[Any] = set()
-        for el in reversed(list(self.root.iter())):
-            if any(child in holds or _tag(child) in BLOCK_TAGS for child in el):
-                holds.add(el)
-        handled: set[Any] = set()  # inside a block read with the blocks it holds
+        # A block with no block child is read whole, and a block inside it (through an inline
+        # element: `<div><span><p>`) is read too, as it always was. A third one inside those two is
+        # not: its text is theirs already, and a nest of thousands (bytes that are no HTML) read
+        # at every level made the page quadratic. Counted in one pass, parents first.
+        reading: dict[Any, int] = {}  # element -> blocks read whole that hold it (itself included)
         for el in self.root.iter():
-            if el.getparent() in handled:
-                handled.add(el)
+            parent = el.getparent()
+            around = reading.get(parent, 0) if parent is not None else 0
+            read = _tag(el) in TEXT_BLOCK_TAGS and not _has_block_children(el) and not self.is_excluded(el)
+            reading[el] = around + read
+            if not read or around >= 2:
                 continue
-            if _tag(el) not in TEXT_BLOCK_TAGS or _has_block_children(el) or self.is_excluded(el):
-                continue
-            if el in holds:
-                handled.add(el)
-                texts = paragraphs_across_blocks(el, BLOCK_TAGS, skip=self.is_excluded)
-            else:
-                texts = _paragraphs_of(el)
-            for text in texts:
+            for text in _paragraphs_of(el):
                 if text and not self._not_running_text(el, text):
                     out.append((el, text))
         return out
@@ -291,7 +268,7 @@ class GenericReading:
         order = {el: i for i, el in enumerate(self.root.iter())}
         title_at = order.get(self.title_element, -1) if self.title_element is not None else -1
         for el, text in self.blocks:
-            if len(text) < MIN_BLOCK_CHARS or _link_text_length(el) / len(text) > MAX_LINK_DENSITY:
+            if len(text) < MIN_BLOCK_CHARS or self._links_in(el) / len(text) > MAX_LINK_DENSITY:
                 continue
             if order[el] < title_at:
                 continue  # before the headline: a menu, a masthead, a teaser, never the body
@@ -321,7 +298,7 @@ class GenericReading:
                 continue
             if len(text) < 40 and _FURNITURE_LINE_RE.match(text):
                 continue
-            if len(text) >= MIN_BLOCK_CHARS and _link_text_length(el) / len(text) > 0.5:
+            if len(text) >= MIN_BLOCK_CHARS and self._links_in(el) / len(text) > 0.5:
                 continue
             paragraphs.append((el, text))
         # A short block marked as the byline is the author wherever it stands; else the last line.
