@@ -52,19 +52,19 @@ def listen_problem(host: str, port: int) -> str | None:
         addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as exc:
         return f"--host {host}: this machine cannot resolve it ({exc})"
-    for family, kind, proto, _, address in addresses[:1]:  # uvicorn listens on the first one
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(address)
-            except OSError as exc:
-                if exc.errno == errno.EADDRINUSE:
-                    return f"port {port} on {host} is in use (another browse? pick one with --port)"
-                if exc.errno == errno.EACCES:
-                    return f"port {port} on {host} needs privileges this user lacks (use a port above 1023)"
-                if exc.errno == errno.EADDRNOTAVAIL:
-                    return f"--host {host}: not an address of this machine"
-                return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    family, kind, proto, _, address = addresses[0]  # uvicorn listens on the first one
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is in use (another browse? pick one with --port)"
+            if exc.errno == errno.EACCES:
+                return f"port {port} on {host} needs privileges this user lacks (use a port above 1023)"
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"--host {host}: not an address of this machine"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
     return None
 
 

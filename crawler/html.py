@@ -38,39 +38,14 @@ def element_text(el: Any) -> str:
 def short_text(el: Any, *, max_chars: int = 300, max_nodes: int = 20) -> str | None:
     """`element_text` of an element small enough to be one line (a date, a byline), or None.
 
-    Bounded in the nodes it visits as well as the text it keeps: asked of every element of a run
+    Its nodes are counted first, and no further than `max_nodes`: asked of every element of a run
     nested thousands deep (unclosed tags, bytes that are no HTML), reading each whole made the page
     quadratic; a line is never that big."""
-    parts: list[str] = []
-    kept = visited = 0
-    stack: list[Any] = [el]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            parts.append(node)
-            kept += len(node)
-            if kept > max_chars:
-                return None
-            continue
-        visited += 1
-        if visited > max_nodes:
+    for count, _ in enumerate(el.iter(), 1):
+        if count > max_nodes:
             return None
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "br":
-            parts.append(" ")
-            continue
-        if not tag or tag in _SKIPPED_TAGS:
-            continue
-        if node.text:
-            parts.append(node.text)
-            kept += len(node.text)
-            if kept > max_chars:
-                return None
-        for child in reversed(node):
-            if child.tail:
-                stack.append(child.tail)
-            stack.append(child)
-    return clean_text("".join(parts))
+    text = element_text(el)
+    return text if len(text) <= max_chars else None
 
 
 def has_text(el: Any) -> bool:

@@ -51,25 +51,21 @@ class SiteBoundaryMiddleware:
         if allowed and target.hostname not in allowed:
             self.crawler.stats.inc_value("boundary/offsite_redirect")
             raise IgnoreRequest(f"offsite redirect: to {target.hostname!r} ({location!r})")
-        hops = request.meta.get("redirect_urls", ())
-        if target.geturl() == request.url or target.geturl() in hops:
-            # Back to an address already on the way (one article under two addresses, or two
-            # articles): Scrapy drops the hop as a duplicate, without a word.
-            self.crawler.stats.inc_value("boundary/redirect_loop")
-            raise IgnoreRequest(f"redirect loop: {request.url} sends back to {target.geturl()}")
+        target_url, hops = target.geturl(), [*request.meta.get("redirect_urls", ()), request.url]
         site = getattr(self.crawler.spider, "site", None)
+        source = moved_to = None
         if site is not None:
-            source, moved_to = site.article_id(request.url), site.article_id(target.geturl())
-            chain = {site.article_id(url) for url in request.meta.get("redirect_urls", ())} | {source}
-            if source and moved_to and moved_to != source and moved_to in chain:
-                # A → B → A: followed, each hop (never filtered) would go round until the redirect limit,
-                # and both be fetched again by every run.
-                self.crawler.stats.inc_value("boundary/redirect_loop")
-                raise IgnoreRequest(f"redirect loop: article {source} sends back to article {moved_to}")
-            if source and moved_to and source != moved_to:
-                # One article sends to another: the request Scrapy builds for it copies this one. Not
-                # filtered as a duplicate (that article may have been fetched already: the move would
-                # vanish without a trace), and the spider records the move (crawler/spider.py).
-                self.crawler.stats.inc_value("boundary/article_moved")
-                request.dont_filter = True
+            source, moved_to = site.article_id(request.url), site.article_id(target_url)
+        # Back to an address already on the way, or to an article already on it (`A → B → A`): Scrapy
+        # dropped the hop as a duplicate without a word, and a move (below) would go round to the
+        # redirect limit and be fetched again by every run.
+        if target_url in hops or (moved_to and moved_to != source and moved_to in {site.article_id(u) for u in hops}):
+            self.crawler.stats.inc_value("boundary/redirect_loop")
+            raise IgnoreRequest(f"redirect loop: {request.url} sends back to {target_url}")
+        if source and moved_to and source != moved_to:
+            # One article sends to another: the request Scrapy builds for it copies this one. Not
+            # filtered as a duplicate (that article may have been fetched already: the move would
+            # vanish without a trace), and the spider records the move (crawler/spider.py).
+            self.crawler.stats.inc_value("boundary/article_moved")
+            request.dont_filter = True
         return response

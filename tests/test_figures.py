@@ -266,6 +266,14 @@ def test_kind_year_period(text, expected):
     assert figs(text, "kind", "year", "period") == [expected]
 
 
+def test_the_people_admitted_are_nouns_the_reader_finds_after_a_number():
+    """Those admitted are read where a noun of another population would end a count (vocabulary's
+    FOREIGN_NOUNS): a word missing there would never be seen by the rule."""
+    from crawler.figures import vocabulary as v
+
+    assert set(v.ADMITTED_PEOPLE) <= set(v.FOREIGN_NOUNS)
+
+
 def test_the_parts_of_a_goal_said_in_the_sentence_before_are_that_goal_s():
     """blind5: `Trong đó, ...` after a goal (`giao chỉ tiêu ... trong năm 2026`) breaks the goal down:
     its parts are targets of its year, not of the plan's date."""

@@ -194,9 +194,7 @@ _RATED_POPULATION_RE = re.compile(r"\s+(?:được\s+)?(?:đánh giá,\s*)?xếp
 _MEMBER_POPULATION_RE = re.compile(r"\s+(?P<population>[^\d;:.()]{2,60}?)\s+là\s+đảng viên(?!\w)")
 
 
-# People who become members when admitted (`kết nạp Đảng cho 9 học sinh`), where they count nothing else.
-_ADMITTED_PEOPLE = frozenset(("đoàn viên", "hội viên", "tân binh", "thanh niên", "học sinh", "em", "giáo viên",
-                              "công nhân", "học viên"))  # fmt: skip
+_ADMITTED_PEOPLE = frozenset(lx.v.ADMITTED_PEOPLE)
 _ADMITTED_FOR_RE = re.compile(r"kết nạp\s+(?:vào\s+)?đảng\s+cho\s+(?:(?:khoảng|hơn|gần|trên)\s+)?$")
 
 
@@ -342,7 +340,7 @@ def read_tail(s: Sentence, it: Item, limit: int) -> None:
     if it.mt.unit == "percent" and it.attribute and not it.category:
         it.category = it.attribute  # `40% đảng viên mới là người dân tộc Thái`: a share by attribute
     ym = rx(r"\s*(?:trong\s+|vào\s+)?năm\s+((?:19|20)\d{2})(?!\d)").match(m, pos, limit)
-    if ym and it.attached_year is None and it.mt.unit == "count" and (it.noun or it.noun_end):  # `1 cơ sở năm 2007`
+    if ym and it.attached_year is None and it.mt.unit == "count" and it.noun:
         it.attached_year, pos = int(ym[1]), ym.end()
     it.consumed = pos
 
@@ -591,9 +589,7 @@ _AFTER_RATING_RE = re.compile(
     r"(?:(?:đạt|là|chiếm)\s*)?"  # `gần như đạt 15%`
 )
 # The second number of a change: `tăng từ 6 ... lên 9`.
-_TO_VALUE_RE = re.compile(
-    r"\s*(?:(?:cơ sở|đơn vị)\s+)?(?:năm\s+(?:19|20)\d{2}\s*)?(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*"
-)  # `giảm từ 4 cơ sở năm 2005 xuống còn 1 cơ sở năm 2007`
+_TO_VALUE_RE = re.compile(r"\s*(?:lên|xuống|xuống còn|còn|lên tới|lên đến)\s*")
 
 
 _NOUN_TOTAL_RE = re.compile(

@@ -49,6 +49,9 @@ FOREIGN_NOUNS = (
     "cá nhân", "mô hình", "công trình", "dự án", "vụ", "buổi", "bài", "tin", "sáng kiến", "nghị quyết", "quyết định",
     "chi ủy viên", "ủy viên", "thành viên", "chữ ký", "phiếu", "ấp", "buôn", "làng", "bon", "sóc", "khóm",
 )  # fmt: skip
+# Of those, the people who are members once admitted (`kết nạp Đảng cho 9 học sinh`).
+ADMITTED_PEOPLE = ("đoàn viên", "hội viên", "tân binh", "thanh niên", "học sinh", "em", "giáo viên", "công nhân",
+                   "học viên")  # fmt: skip
 
 # --- what is said of it ----------------------------------------------------------------------------
 
